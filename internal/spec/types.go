@@ -14,14 +14,14 @@ type Region struct {
 	// AccountID is the only AWS account the provider will act on (allowedAccountIds).
 	AccountID string `yaml:"accountId" json:"accountId" desc:"12-digit AWS account id; the provider refuses any other"`
 	// Tags are added to every resource through the provider's default tags.
-	Tags map[string]string `yaml:"tags,omitempty" json:"tags,omitempty" desc:"tags on every resource (provider default tags)"`
-	Network   Network    `yaml:"network" json:"network" desc:"VPC, subnets and NAT"`
-	Servers   []Server   `yaml:"servers,omitempty" json:"servers,omitempty" desc:"server fleets (Auto Scaling groups)"`
-	Databases []Database `yaml:"databases,omitempty" json:"databases,omitempty" desc:"Aurora database clusters"`
-	Caches    []Cache    `yaml:"caches,omitempty" json:"caches,omitempty" desc:"ElastiCache Redis replication groups"`
-	Queues    []Queue    `yaml:"queues,omitempty" json:"queues,omitempty" desc:"SQS queues, each with a dead-letter queue"`
-	Buckets   []Bucket   `yaml:"buckets,omitempty" json:"buckets,omitempty" desc:"S3 buckets"`
-	Alarms    Alarms     `yaml:"alarms" json:"alarms" desc:"where alarms are sent"`
+	Tags      map[string]string `yaml:"tags,omitempty" json:"tags,omitempty" desc:"tags on every resource (provider default tags)"`
+	Network   Network           `yaml:"network" json:"network" desc:"VPC, subnets and NAT"`
+	Servers   []Server          `yaml:"servers,omitempty" json:"servers,omitempty" desc:"server fleets (Auto Scaling groups)"`
+	Databases []Database        `yaml:"databases,omitempty" json:"databases,omitempty" desc:"Aurora database clusters"`
+	Caches    []Cache           `yaml:"caches,omitempty" json:"caches,omitempty" desc:"ElastiCache Redis replication groups"`
+	Queues    []Queue           `yaml:"queues,omitempty" json:"queues,omitempty" desc:"SQS queues, each with a dead-letter queue"`
+	Buckets   []Bucket          `yaml:"buckets,omitempty" json:"buckets,omitempty" desc:"S3 buckets"`
+	Alarms    Alarms            `yaml:"alarms" json:"alarms" desc:"where alarms are sent"`
 	// Logs sets the retention of every log group of the region.
 	Logs Logs `yaml:"logs,omitempty" json:"logs,omitempty" desc:"log group settings"`
 	// Features are product features/integrations switched on in this region.
