@@ -1,0 +1,34 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are a command's standard streams. Results go to Out; progress and
+// confirmations to ErrOut. Colour and live views only when IsTTY.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	IsTTY  bool
+}
+
+// SystemIO is the process's own streams.
+func SystemIO() *IOStreams {
+	return &IOStreams{
+		In:     os.Stdin,
+		Out:    os.Stdout,
+		ErrOut: os.Stderr,
+		IsTTY:  term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stderr.Fd())),
+	}
+}
+
+// TestIO returns streams backed by buffers, for tests.
+func TestIO(tty bool) (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut, IsTTY: tty}, out, errOut
+}

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/regionctl/regionctl/internal/engine"
+)
+
+// Globals are the flags every command shares.
+type Globals struct {
+	RegionsDir string
+	JSON       bool
+}
+
+// NewRootCmd builds the regionctl command tree.
+func NewRootCmd(ios *IOStreams) *cobra.Command {
+	g := &Globals{}
+	root := &cobra.Command{
+		Use:   "regionctl",
+		Short: "Turn per-region YAML files into complete AWS hosting regions",
+		Long: "regionctl turns version-controlled region files (regions/<id>.yaml) into complete\n" +
+			"AWS hosting regions through Pulumi, and checks them before anything changes.",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	root.PersistentFlags().StringVar(&g.RegionsDir, "regions-dir", "regions", "folder holding the region files and jurisdictions.yaml")
+	root.PersistentFlags().BoolVar(&g.JSON, "json", false, "print machine-readable JSON on stdout")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: ExitFailure, err: err}
+	})
+
+	root.AddCommand(
+		newValidateCmd(ios, g, nil),
+		newPlanCmd(ios, g, nil, engine.Offline{}),
+	)
+	return root
+}

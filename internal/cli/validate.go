@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/regionctl/regionctl/internal/spec"
+)
+
+// ValidateOptions are the inputs of `regionctl validate`.
+type ValidateOptions struct {
+	IO         *IOStreams
+	RegionsDir string
+	JSON       bool
+	Regions    []string
+}
+
+func newValidateCmd(ios *IOStreams, g *Globals, runF func(*ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{IO: ios}
+	return &cobra.Command{
+		Use:   "validate [REGION...]",
+		Short: "Check region files (all of them when none is named)",
+		Long: "Load and check region files: strict YAML, types, AWS naming limits, jurisdictions\n" +
+			"and CIDR overlaps across every region. Exits 4 and prints path:line:col lines when\n" +
+			"any file is invalid.",
+		Example: "  regionctl validate\n  regionctl validate eu-west-1 ap-southeast-2",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.RegionsDir, opts.JSON, opts.Regions = g.RegionsDir, g.JSON, args
+			if runF != nil {
+				return runF(opts)
+			}
+			return validateRun(opts)
+		},
+	}
+}
+
+type validateJSON struct {
+	Valid    bool          `json:"valid"`
+	Regions  []string      `json:"regions"`
+	Problems []problemJSON `json:"problems"`
+}
+
+type problemJSON struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func validateRun(opts *ValidateOptions) error {
+	regions, err := spec.LoadDir(opts.RegionsDir, opts.Regions...)
+	if opts.JSON {
+		return validateJSONRun(opts, regions, err)
+	}
+	if err != nil {
+		return invalidConfig(err)
+	}
+	for _, r := range regions {
+		fmt.Fprintf(opts.IO.Out, "✓ %s (%s)\n", r.Region, r.Source.Path)
+	}
+	fmt.Fprintf(opts.IO.Out, "%d region %s valid\n", len(regions), plural(len(regions), "file", "files"))
+	return nil
+}
+
+func validateJSONRun(opts *ValidateOptions, regions []*spec.Region, err error) error {
+	doc := validateJSON{Valid: err == nil, Regions: []string{}, Problems: []problemJSON{}}
+	for _, r := range regions {
+		doc.Regions = append(doc.Regions, r.Region)
+	}
+	var problems spec.Problems
+	switch {
+	case err == nil:
+	case errors.As(err, &problems):
+		for _, p := range problems {
+			doc.Problems = append(doc.Problems, problemJSON{p.Path, p.Line, p.Col, p.Field, p.Message})
+		}
+	default:
+		doc.Problems = append(doc.Problems, problemJSON{Path: opts.RegionsDir, Message: err.Error()})
+	}
+	enc := json.NewEncoder(opts.IO.Out)
+	enc.SetIndent("", "  ")
+	if encErr := enc.Encode(doc); encErr != nil {
+		return encErr
+	}
+	if err != nil {
+		return &exitError{code: ExitInvalidConfig, err: err, silent: true}
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

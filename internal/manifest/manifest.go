@@ -1,0 +1,81 @@
+// Package manifest is the one representation of planned resources that policy and
+// reports read, whichever engine produced it: the offline mocks run or a real preview.
+package manifest
+
+import (
+	"sort"
+	"strings"
+)
+
+// Region is every resource planned for one region.
+type Region struct {
+	Name      string     `json:"name"`
+	Resources []Resource `json:"resources"`
+}
+
+// Resource is one planned resource. Inputs are plain JSON values: secrets are shown as
+// SecretMask and values not known until apply as UnknownMask.
+type Resource struct {
+	URN            string         `json:"urn"`
+	Type           string         `json:"type"`
+	Name           string         `json:"name"`
+	Parent         string         `json:"parent,omitempty"`
+	Custom         bool           `json:"custom"`
+	Protect        bool           `json:"protect,omitempty"`
+	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
+	Inputs         map[string]any `json:"inputs"`
+}
+
+// Masks that stand in for values a plan must not or cannot show.
+const (
+	SecretMask  = "[secret]"
+	UnknownMask = "[unknown]"
+)
+
+// ComponentPrefix marks regionctl's own component resource types.
+const ComponentPrefix = "regionctl:stacks:"
+
+// StackType is the type of the root resource every program registers.
+const StackType = "pulumi:pulumi:Stack"
+
+// Sort orders resources by URN so output is byte-identical across runs.
+func (r *Region) Sort() {
+	sort.Slice(r.Resources, func(i, j int) bool { return r.Resources[i].URN < r.Resources[j].URN })
+}
+
+// CountByType counts the custom (cloud) resources of each type.
+func (r Region) CountByType() map[string]int {
+	counts := map[string]int{}
+	for _, res := range r.Resources {
+		if res.Custom {
+			counts[res.Type]++
+		}
+	}
+	return counts
+}
+
+// Managed is the number of resources a cloud provider manages: providers,
+// components and the stack itself are not counted.
+func (r Region) Managed() int {
+	n := 0
+	for _, res := range r.Resources {
+		if res.Custom && !IsProvider(res.Type) {
+			n++
+		}
+	}
+	return n
+}
+
+// IsProvider reports whether a type token is a Pulumi provider (pulumi:providers:aws).
+func IsProvider(typ string) bool { return strings.HasPrefix(typ, "pulumi:providers:") }
+
+// Children returns the resources whose parent is urn, in URN order.
+func (r Region) Children(urn string) []Resource {
+	var out []Resource
+	for _, res := range r.Resources {
+		if res.Parent == urn {
+			out = append(out, res)
+		}
+	}
+	return out
+}
