@@ -43,11 +43,11 @@ func Main(args []string) int {
 	cmd := NewRootCmd(ios)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
-	return report(ios, err, ctx.Err() != nil)
+	return exitCode(ios, err, ctx.Err() != nil)
 }
 
-// report prints err (once, without Go type names) and returns its exit code.
-func report(ios *IOStreams, err error, interrupted bool) int {
+// exitCode prints err (once, without Go type names) and returns its exit code.
+func exitCode(ios *IOStreams, err error, interrupted bool) int {
 	if err == nil {
 		return ExitOK
 	}

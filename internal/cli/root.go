@@ -15,6 +15,17 @@ type Globals struct {
 // NewRootCmd builds the regionctl command tree.
 func NewRootCmd(ios *IOStreams) *cobra.Command {
 	g := &Globals{}
+	root := newBareRoot(ios, g)
+	root.AddCommand(
+		newValidateCmd(ios, g, nil),
+		newPlanCmd(ios, g, nil, engine.Offline{}),
+	)
+	return root
+}
+
+// newBareRoot is the root command with its global flags and no subcommands;
+// tests add one command built with a capturing run function.
+func newBareRoot(ios *IOStreams, g *Globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "regionctl",
 		Short: "Turn per-region YAML files into complete AWS hosting regions",
@@ -30,10 +41,5 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitFailure, err: err}
 	})
-
-	root.AddCommand(
-		newValidateCmd(ios, g, nil),
-		newPlanCmd(ios, g, nil, engine.Offline{}),
-	)
 	return root
 }

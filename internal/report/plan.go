@@ -41,7 +41,7 @@ func PlanText(w io.Writer, regions []manifest.Region) error {
 		}
 		n := r.Managed()
 		total += n
-		p.line("%s: %d resources", r.Name, n)
+		p.line("%s: %d %s", r.Name, n, plural(n, "resource", "resources"))
 		roots := rootsOf(r)
 		for j, res := range roots {
 			p.tree(r, res, "", j == len(roots)-1)
@@ -54,17 +54,27 @@ func PlanText(w io.Writer, regions []manifest.Region) error {
 	return p.err
 }
 
-// rootsOf returns what hangs directly below the stack (or the parentless resources
-// when a program registered no stack).
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// rootsOf returns the top of the tree: what hangs directly below the stack. The
+// stack itself is not always registered (mocks skip it), so a root is any resource
+// whose parent is the stack or is not in the manifest.
 func rootsOf(r manifest.Region) []manifest.Resource {
+	known := make(map[string]bool, len(r.Resources))
 	for _, res := range r.Resources {
-		if res.Type == manifest.StackType {
-			return r.Children(res.URN)
-		}
+		known[res.URN] = res.Type != manifest.StackType
 	}
 	var roots []manifest.Resource
 	for _, res := range r.Resources {
-		if res.Parent == "" {
+		if res.Type == manifest.StackType {
+			continue
+		}
+		if res.Parent == "" || !known[res.Parent] {
 			roots = append(roots, res)
 		}
 	}
