@@ -120,8 +120,9 @@ func azNames(region string, azs AZs) []string {
 	if len(azs.Names) > 0 {
 		return append([]string(nil), azs.Names...)
 	}
-	names := make([]string, 0, azs.Count)
-	for i := 0; i < azs.Count && i < 26; i++ {
+	count := min(max(azs.Count, 0), MaxAZs) // the loader refuses others; stay safe anyway
+	names := make([]string, 0, count)
+	for i := 0; i < count; i++ {
 		names = append(names, fmt.Sprintf("%s%c", region, 'a'+i))
 	}
 	return names
