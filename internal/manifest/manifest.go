@@ -24,7 +24,24 @@ type Resource struct {
 	Protect        bool           `json:"protect,omitempty"`
 	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
 	Inputs         map[string]any `json:"inputs"`
+	// Op is what a preview would do to the resource (create, update, replace, delete,
+	// same); empty in an offline plan, where every resource is simply planned.
+	Op Op `json:"op,omitempty"`
+	// ReplaceKeys are the properties that force a replacement, when Op is replace.
+	ReplaceKeys []string `json:"replaceKeys,omitempty"`
 }
+
+// Op is a change a preview plans for one resource.
+type Op string
+
+// The operations of a preview, as Pulumi names them.
+const (
+	OpCreate  Op = "create"
+	OpUpdate  Op = "update"
+	OpReplace Op = "replace"
+	OpDelete  Op = "delete"
+	OpSame    Op = "same"
+)
 
 // Masks that stand in for values a plan must not or cannot show.
 const (
