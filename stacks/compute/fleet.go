@@ -1,0 +1,307 @@
+// Package compute is a server fleet: a launch template and an Auto Scaling group in the
+// private subnets, and for fleets that serve traffic an Application Load Balancer with
+// its target group and listeners.
+//
+// Security groups are chained so that each hop only accepts the one before it: the
+// internet (or the VPC, for an internal ALB) reaches the ALB on 80/443, the ALB reaches
+// the servers on the application port, and data stores accept only the servers'
+// security group (AppSecurityGroupID).
+package compute
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/stacks/internal/awsarn"
+	"github.com/regionctl/regionctl/stacks/internal/policydoc"
+	"github.com/regionctl/regionctl/stacks/internal/sgrule"
+)
+
+// FleetArgs configures one server fleet.
+type FleetArgs struct {
+	// Region and AccountID name the fleet's IAM role, which is global.
+	Region    string
+	AccountID string
+	// Server is the fleet as the region file describes it, defaults applied.
+	Server spec.Server
+
+	VpcID            pulumi.StringInput
+	VpcCIDR          pulumi.StringInput // the only source an internal ALB accepts
+	PublicSubnetIDs  pulumi.StringArrayInput
+	PrivateSubnetIDs pulumi.StringArrayInput
+	// KMSKeyARN encrypts the servers' EBS volumes.
+	KMSKeyARN pulumi.StringInput
+	// InstanceTags are put on instances and volumes the Auto Scaling group launches:
+	// the provider's default tags only reach resources the provider itself creates.
+	InstanceTags map[string]string
+}
+
+// Fleet is an Auto Scaling group of identical servers, optionally behind an ALB.
+type Fleet struct {
+	pulumi.ResourceState
+
+	// AppSecurityGroupID is the servers' security group: data stores admit it.
+	AppSecurityGroupID   pulumi.StringOutput
+	AutoScalingGroupName pulumi.StringOutput
+	LaunchTemplateID     pulumi.StringOutput
+	// InstanceRoleName lets other components grant the servers access.
+	InstanceRoleName pulumi.StringOutput
+
+	// The load balancer's outputs are "" for a fleet without one.
+	LoadBalancerSecurityGroupID pulumi.StringOutput
+	LoadBalancerARN             pulumi.StringOutput
+	LoadBalancerDNSName         pulumi.StringOutput
+	// LoadBalancerARNSuffix and TargetGroupARNSuffix are the CloudWatch dimensions.
+	LoadBalancerARNSuffix pulumi.StringOutput
+	TargetGroupARN        pulumi.StringOutput
+	TargetGroupARNSuffix  pulumi.StringOutput
+}
+
+// NewFleet creates a server fleet.
+func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.ResourceOption) (*Fleet, error) {
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("fleet %s: %w", name, err)
+	}
+	f := &Fleet{}
+	if err := ctx.RegisterComponentResource("regionctl:stacks:Fleet", name, f, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(f)
+	s := args.Server
+
+	appSG, err := ec2.NewSecurityGroup(ctx, name+"-app", &ec2.SecurityGroupArgs{
+		VpcId:       args.VpcID,
+		Description: pulumi.String("servers of fleet " + s.Name),
+		Tags:        pulumi.StringMap{"Name": pulumi.String(name + "-app")},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	// Servers reach out through NAT (packages, SSM, AWS APIs) and to the data stores;
+	// what they may reach is decided by the receivers' security groups.
+	if _, err := sgrule.Egress(ctx, name+"-app-out", appSG.ID().ToStringOutput(), "all outbound through NAT",
+		sgrule.Peer{CIDR: pulumi.String("0.0.0.0/0")}, sgrule.AllPorts, parent); err != nil {
+		return nil, err
+	}
+
+	var lb *loadBalancer
+	if s.LoadBalancer != nil {
+		if lb, err = newLoadBalancer(ctx, name, args, appSG, parent); err != nil {
+			return nil, err
+		}
+	}
+
+	role, profile, err := instanceRole(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	lt, err := ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
+		Name:        pulumi.String(s.Name + "-lt"),
+		Description: pulumi.String("servers of fleet " + s.Name),
+		// Resolved by EC2 at launch: a new AMI in the parameter reaches the fleet on the
+		// next instance refresh without a code change or an invoke at preview.
+		ImageId:             pulumi.String("resolve:ssm:" + s.AMIParameter),
+		InstanceType:        pulumi.String(s.InstanceType),
+		IamInstanceProfile:  &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
+		VpcSecurityGroupIds: pulumi.StringArray{appSG.ID().ToStringOutput()},
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint: pulumi.String("enabled"),
+			// IMDSv2 only: a session token defeats SSRF-style credential theft.
+			HttpTokens: pulumi.String("required"),
+			// 2 lets containers on the host reach IMDS; more would let it leak further.
+			HttpPutResponseHopLimit: pulumi.Int(2),
+			InstanceMetadataTags:    pulumi.String("disabled"),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{
+			&ec2.LaunchTemplateBlockDeviceMappingArgs{
+				// The root device of Amazon Linux AMIs.
+				DeviceName: pulumi.String("/dev/xvda"),
+				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+					VolumeType:          pulumi.String("gp3"),
+					VolumeSize:          pulumi.Int(s.VolumeSizeGiB),
+					Encrypted:           pulumi.String("true"),
+					KmsKeyId:            args.KMSKeyARN,
+					DeleteOnTermination: pulumi.String("true"),
+				},
+			},
+		},
+		Monitoring:           &ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
+		TagSpecifications:    tagSpecifications(name, args.InstanceTags),
+		UpdateDefaultVersion: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	healthCheck := "EC2"
+	var targetGroups pulumi.StringArray
+	if lb != nil {
+		// Replace servers the load balancer finds unhealthy, not only dead ones.
+		healthCheck = "ELB"
+		targetGroups = pulumi.StringArray{lb.targetGroup.Arn}
+	}
+	asg, err := autoscaling.NewGroup(ctx, name+"-asg", &autoscaling.GroupArgs{
+		Name:               pulumi.String(s.Name + "-asg"),
+		VpcZoneIdentifiers: args.PrivateSubnetIDs,
+		MinSize:            pulumi.Int(s.Min),
+		MaxSize:            pulumi.Int(s.Max),
+		DesiredCapacity:    pulumi.Int(*s.Desired),
+		LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
+			Id: lt.ID(),
+			// The concrete version (not $Latest) makes a template change a change of the
+			// group, which starts the instance refresh below.
+			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
+		},
+		HealthCheckType:        pulumi.String(healthCheck),
+		HealthCheckGracePeriod: pulumi.Int(300),
+		DefaultInstanceWarmup:  pulumi.Int(300),
+		TargetGroupArns:        targetGroups,
+		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
+			Strategy: pulumi.String("Rolling"),
+			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
+				MinHealthyPercentage: pulumi.Int(90),
+				MaxHealthyPercentage: pulumi.Int(110),
+			},
+		},
+		EnabledMetrics: pulumi.StringArray{
+			pulumi.String("GroupDesiredCapacity"), pulumi.String("GroupInServiceInstances"),
+			pulumi.String("GroupMaxSize"), pulumi.String("GroupMinSize"),
+			pulumi.String("GroupPendingInstances"), pulumi.String("GroupTerminatingInstances"),
+			pulumi.String("GroupTotalInstances"),
+		},
+		Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{
+			Key: pulumi.String("Name"), Value: pulumi.String(name), PropagateAtLaunch: pulumi.Bool(true),
+		}},
+	},
+		parent,
+		// The scaling policy owns the desired capacity once the group exists; a deploy
+		// must not reset it to the file's value in the middle of a traffic peak.
+		pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	if err != nil {
+		return nil, err
+	}
+	if s.Max > s.Min {
+		if _, err := autoscaling.NewPolicy(ctx, name+"-cpu", &autoscaling.PolicyArgs{
+			Name:                 pulumi.String(s.Name + "-cpu-target"),
+			AutoscalingGroupName: asg.Name,
+			PolicyType:           pulumi.String("TargetTrackingScaling"),
+			TargetTrackingConfiguration: &autoscaling.PolicyTargetTrackingConfigurationArgs{
+				PredefinedMetricSpecification: &autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
+					PredefinedMetricType: pulumi.String("ASGAverageCPUUtilization"),
+				},
+				TargetValue: pulumi.Float64(60),
+			},
+		}, parent); err != nil {
+			return nil, err
+		}
+	}
+
+	empty := pulumi.String("").ToStringOutput()
+	f.AppSecurityGroupID = appSG.ID().ToStringOutput()
+	f.AutoScalingGroupName = asg.Name
+	f.LaunchTemplateID = lt.ID().ToStringOutput()
+	f.InstanceRoleName = role.Name
+	f.LoadBalancerSecurityGroupID, f.LoadBalancerARN, f.LoadBalancerDNSName = empty, empty, empty
+	f.LoadBalancerARNSuffix, f.TargetGroupARN, f.TargetGroupARNSuffix = empty, empty, empty
+	if lb != nil {
+		f.LoadBalancerSecurityGroupID = lb.securityGroup.ID().ToStringOutput()
+		f.LoadBalancerARN = lb.alb.Arn
+		f.LoadBalancerDNSName = lb.alb.DnsName
+		f.LoadBalancerARNSuffix = lb.alb.ArnSuffix
+		f.TargetGroupARN = lb.targetGroup.Arn
+		f.TargetGroupARNSuffix = lb.targetGroup.ArnSuffix
+	}
+	return f, ctx.RegisterResourceOutputs(f, pulumi.Map{
+		"appSecurityGroupId":    f.AppSecurityGroupID,
+		"autoScalingGroupName":  f.AutoScalingGroupName,
+		"loadBalancerDnsName":   f.LoadBalancerDNSName,
+		"loadBalancerArnSuffix": f.LoadBalancerARNSuffix,
+		"targetGroupArnSuffix":  f.TargetGroupARNSuffix,
+	})
+}
+
+func (a *FleetArgs) check() error {
+	switch {
+	case a == nil:
+		return errors.New("arguments are required")
+	case a.Region == "" || a.AccountID == "":
+		return errors.New("region and account id are required")
+	case a.VpcID == nil || a.PrivateSubnetIDs == nil || a.KMSKeyARN == nil:
+		return errors.New("VPC, private subnets and KMS key are required")
+	case a.Server.Desired == nil || a.Server.Port == 0 || a.Server.AMIParameter == "" || a.Server.VolumeSizeGiB == 0:
+		return errors.New("server defaults are not applied (spec.ApplyDefaults)")
+	case a.Server.LoadBalancer != nil && (a.VpcCIDR == nil || a.PublicSubnetIDs == nil):
+		return errors.New("a load balancer needs the VPC CIDR and the public subnets")
+	case len(instanceRoleName(a.Region, a.Server.Name)) > 64:
+		return fmt.Errorf("fleet name %q is too long for the IAM role name %s (max 64)", a.Server.Name, instanceRoleName(a.Region, a.Server.Name))
+	case a.Server.LoadBalancer != nil && len(a.Server.Name)+len("-alb") > 32:
+		// ALB and target group names are limited to 32 characters.
+		return fmt.Errorf("fleet name %q is too long for a load balancer name (max 28)", a.Server.Name)
+	}
+	return nil
+}
+
+// instanceRole is the servers' identity: Systems Manager for shell access and patching
+// (no SSH keys, no port 22), and the CloudWatch agent for logs and metrics.
+func instanceRole(ctx *pulumi.Context, name string, args *FleetArgs, parent pulumi.ResourceOption) (*iam.Role, *iam.InstanceProfile, error) {
+	physical := instanceRoleName(args.Region, args.Server.Name)
+	role, err := iam.NewRole(ctx, name+"-instance", &iam.RoleArgs{
+		Name:             pulumi.String(physical),
+		Description:      pulumi.String("servers of fleet " + args.Server.Name),
+		AssumeRolePolicy: pulumi.String(policydoc.AssumeRoleUnconditional("ec2.amazonaws.com").MustJSON()),
+	}, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range []struct{ short, policy string }{
+		{"ssm", "AmazonSSMManagedInstanceCore"},
+		{"cloudwatch-agent", "CloudWatchAgentServerPolicy"},
+	} {
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-instance-"+p.short, &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(awsarn.ManagedPolicy(args.Region, p.policy)),
+		}, parent); err != nil {
+			return nil, nil, err
+		}
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-instance", &iam.InstanceProfileArgs{
+		Name: pulumi.String(physical),
+		Role: role.Name,
+	}, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	return role, profile, nil
+}
+
+// instanceRoleName names the fleet's role and instance profile. IAM is global: the
+// region keeps regions of one account apart, "fleet-" keeps fleets apart from the
+// region's other roles.
+func instanceRoleName(region, fleet string) string {
+	return "regionctl-" + region + "-fleet-" + fleet
+}
+
+// tagSpecifications tags what the Auto Scaling group launches, in a stable key order.
+func tagSpecifications(name string, tags map[string]string) ec2.LaunchTemplateTagSpecificationArray {
+	m := pulumi.StringMap{"Name": pulumi.String(name)}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		if k != "Name" {
+			m[k] = pulumi.String(tags[k])
+		}
+	}
+	var out ec2.LaunchTemplateTagSpecificationArray
+	for _, kind := range []string{"instance", "volume", "network-interface"} {
+		out = append(out, &ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String(kind), Tags: m})
+	}
+	return out
+}

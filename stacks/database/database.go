@@ -1,0 +1,267 @@
+// Package database is an Aurora cluster: a writer and readers spread across the
+// availability zones of the isolated subnets, encrypted with the region key, with its
+// master password kept by RDS in Secrets Manager so no password ever enters the
+// program, its state or a region file.
+package database
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/stacks/internal/awsarn"
+	"github.com/regionctl/regionctl/stacks/internal/policydoc"
+	"github.com/regionctl/regionctl/stacks/internal/sgrule"
+)
+
+// DatabaseArgs configures one Aurora cluster.
+type DatabaseArgs struct {
+	// Region and AccountID name the monitoring role, which is global.
+	Region    string
+	AccountID string
+	// Database is the cluster as the region file describes it, defaults applied.
+	Database spec.Database
+	// AZNames are the zones the instances are spread over, round-robin.
+	AZNames []string
+
+	VpcID pulumi.StringInput
+	// SubnetIDs are the isolated subnets.
+	SubnetIDs pulumi.StringArrayInput
+	// AppSecurityGroups are the only security groups admitted, by fleet name.
+	AppSecurityGroups map[string]pulumi.StringInput
+	// KMSKeyARN encrypts storage, the master secret, Performance Insights and logs.
+	KMSKeyARN pulumi.StringInput
+	// LogRetentionDays is the retention of the exported database logs.
+	LogRetentionDays int
+}
+
+// Database is an Aurora cluster and its instances.
+type Database struct {
+	pulumi.ResourceState
+
+	ClusterIdentifier pulumi.StringOutput
+	ClusterARN        pulumi.StringOutput
+	// Endpoint is the writer; ReaderEndpoint balances over the readers.
+	Endpoint       pulumi.StringOutput
+	ReaderEndpoint pulumi.StringOutput
+	Port           pulumi.IntOutput
+	// MasterUserSecretARN is the Secrets Manager secret RDS keeps the password in.
+	MasterUserSecretARN pulumi.StringOutput
+	SecurityGroupID     pulumi.StringOutput
+	// InstanceIdentifiers are <name>-1 .. <name>-N.
+	InstanceIdentifiers []string
+}
+
+// NewDatabase creates an Aurora cluster.
+func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	e, err := engineOf(args.Database.Engine, args.Database.EngineVersion)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	d := &Database{}
+	if err := ctx.RegisterComponentResource("regionctl:stacks:Database", name, d, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(d)
+	db := args.Database
+	// Deleting or replacing a database (or letting `destroy` take it) loses data: the
+	// engine refuses while protected, and a removal leaves the cluster in place.
+	keep := []pulumi.ResourceOption{parent, pulumi.Protect(true), pulumi.RetainOnDelete(true)}
+
+	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
+		VpcId:       args.VpcID,
+		Description: pulumi.String("Aurora cluster " + db.Name + ": servers only"),
+		Tags:        pulumi.StringMap{"Name": pulumi.String(name + "-sg")},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	for _, fleet := range slices.Sorted(maps.Keys(args.AppSecurityGroups)) {
+		if _, err := sgrule.Ingress(ctx, name+"-from-"+fleet, sg.ID().ToStringOutput(), "servers of fleet "+fleet,
+			sgrule.Peer{Group: args.AppSecurityGroups[fleet].ToStringOutput()}, e.port, parent); err != nil {
+			return nil, err
+		}
+	}
+
+	subnets, err := rds.NewSubnetGroup(ctx, name+"-subnets", &rds.SubnetGroupArgs{
+		Name:        pulumi.String(db.Name + "-subnets"),
+		Description: pulumi.String("isolated subnets of Aurora cluster " + db.Name),
+		SubnetIds:   args.SubnetIDs,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	params, err := rds.NewClusterParameterGroup(ctx, name+"-params", &rds.ClusterParameterGroupArgs{
+		Name:        pulumi.String(db.Name + "-params"),
+		Family:      pulumi.String(e.family),
+		Description: pulumi.String("Aurora cluster " + db.Name + ": TLS only, audit and slow query logs"),
+		Parameters:  e.parameters,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	monitoring, monitoringPolicy, err := monitoringRole(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	// RDS would create the export log groups itself, unencrypted and kept forever;
+	// creating them first gives them the region key and retention.
+	logGroups := make([]pulumi.Resource, 0, len(e.logExports))
+	for _, export := range e.logExports {
+		g, err := cloudwatch.NewLogGroup(ctx, name+"-log-"+export, &cloudwatch.LogGroupArgs{
+			Name:            pulumi.String("/aws/rds/cluster/" + db.Name + "/" + export),
+			RetentionInDays: pulumi.Int(args.LogRetentionDays),
+			KmsKeyId:        args.KMSKeyARN,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		logGroups = append(logGroups, g)
+	}
+
+	cluster, err := rds.NewCluster(ctx, name+"-cluster", &rds.ClusterArgs{
+		ClusterIdentifier:           pulumi.String(db.Name),
+		Engine:                      pulumi.String(db.Engine),
+		EngineVersion:               pulumi.String(db.EngineVersion),
+		EngineMode:                  pulumi.String("provisioned"),
+		Port:                        pulumi.Int(e.port),
+		DbSubnetGroupName:           subnets.Name,
+		DbClusterParameterGroupName: params.Name,
+		VpcSecurityGroupIds:         pulumi.StringArray{sg.ID().ToStringOutput()},
+
+		MasterUsername: pulumi.String("dbadmin"),
+		// RDS generates and rotates the password in Secrets Manager, encrypted with the
+		// region key; it is never in the program or the state.
+		ManageMasterUserPassword:         pulumi.Bool(true),
+		MasterUserSecretKmsKeyId:         args.KMSKeyARN,
+		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+
+		StorageEncrypted: pulumi.Bool(true),
+		KmsKeyId:         args.KMSKeyARN,
+
+		DeletionProtection:         pulumi.Bool(true),
+		BackupRetentionPeriod:      pulumi.Int(db.BackupRetentionDays),
+		PreferredBackupWindow:      pulumi.String(db.BackupWindow),
+		PreferredMaintenanceWindow: pulumi.String(db.MaintenanceWindow),
+		CopyTagsToSnapshot:         pulumi.Bool(true),
+		SkipFinalSnapshot:          pulumi.Bool(false),
+		FinalSnapshotIdentifier:    pulumi.String(db.Name + "-final"),
+		// Changes wait for the maintenance window instead of restarting at deploy time.
+		ApplyImmediately: pulumi.Bool(false),
+
+		EnabledCloudwatchLogsExports: pulumi.ToStringArray(e.logExports),
+	}, append(keep, pulumi.DependsOn(logGroups))...)
+	if err != nil {
+		return nil, err
+	}
+
+	d.InstanceIdentifiers = make([]string, db.Instances)
+	for i := range db.Instances {
+		id := db.Name + "-" + strconv.Itoa(i+1)
+		d.InstanceIdentifiers[i] = id
+		if _, err := rds.NewClusterInstance(ctx, name+"-"+strconv.Itoa(i+1), &rds.ClusterInstanceArgs{
+			Identifier:        pulumi.String(id),
+			ClusterIdentifier: cluster.ID().ToStringOutput(),
+			Engine:            pulumi.String(db.Engine),
+			InstanceClass:     pulumi.String(db.InstanceClass),
+			// One instance per zone before any zone gets a second: losing a zone leaves
+			// a reader to promote.
+			AvailabilityZone:   pulumi.String(args.AZNames[i%len(args.AZNames)]),
+			DbSubnetGroupName:  subnets.Name,
+			PubliclyAccessible: pulumi.Bool(false),
+			// The first instance is the preferred writer; the others fail over in order.
+			PromotionTier:                      pulumi.Int(min(i, 15)),
+			PerformanceInsightsEnabled:         pulumi.Bool(true),
+			PerformanceInsightsKmsKeyId:        args.KMSKeyARN,
+			PerformanceInsightsRetentionPeriod: pulumi.Int(7),
+			MonitoringInterval:                 pulumi.Int(60),
+			MonitoringRoleArn:                  monitoring.Arn,
+			AutoMinorVersionUpgrade:            pulumi.Bool(true),
+			PreferredMaintenanceWindow:         pulumi.String(db.MaintenanceWindow),
+			CopyTagsToSnapshot:                 pulumi.Bool(true),
+			ApplyImmediately:                   pulumi.Bool(false),
+		}, append(keep, pulumi.DependsOn([]pulumi.Resource{monitoringPolicy}))...); err != nil {
+			return nil, err
+		}
+	}
+
+	d.ClusterIdentifier = cluster.ClusterIdentifier
+	d.ClusterARN = cluster.Arn
+	d.Endpoint = cluster.Endpoint
+	d.ReaderEndpoint = cluster.ReaderEndpoint
+	d.Port = cluster.Port
+	d.MasterUserSecretARN = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	d.SecurityGroupID = sg.ID().ToStringOutput()
+	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{
+		"clusterIdentifier":   d.ClusterIdentifier,
+		"endpoint":            d.Endpoint,
+		"readerEndpoint":      d.ReaderEndpoint,
+		"port":                d.Port,
+		"masterUserSecretArn": d.MasterUserSecretARN,
+		"securityGroupId":     d.SecurityGroupID,
+	})
+}
+
+func (a *DatabaseArgs) check() error {
+	switch {
+	case a == nil:
+		return errors.New("arguments are required")
+	case a.Region == "" || a.AccountID == "":
+		return errors.New("region and account id are required")
+	case a.VpcID == nil || a.SubnetIDs == nil || a.KMSKeyARN == nil:
+		return errors.New("VPC, subnets and KMS key are required")
+	case len(a.AZNames) == 0:
+		return errors.New("at least one availability zone is required")
+	case a.Database.Instances < 1:
+		return fmt.Errorf("instances %d: at least one is required", a.Database.Instances)
+	case a.Database.BackupRetentionDays == 0 || a.Database.BackupWindow == "" || a.Database.MaintenanceWindow == "":
+		return errors.New("database defaults are not applied (spec.ApplyDefaults)")
+	case a.LogRetentionDays <= 0:
+		return errors.New("a log retention is required")
+	case len(monitoringRoleName(a.Region, a.Database.Name)) > 64:
+		return fmt.Errorf("database name %q is too long for the IAM role name %s (max 64)",
+			a.Database.Name, monitoringRoleName(a.Region, a.Database.Name))
+	}
+	return nil
+}
+
+// monitoringRoleName names the Enhanced Monitoring role. IAM is global: the region
+// keeps regions of one account apart, "rds-" keeps databases apart from the region's
+// other roles.
+func monitoringRoleName(region, database string) string {
+	return "regionctl-" + region + "-rds-" + database
+}
+
+// monitoringRole lets RDS Enhanced Monitoring publish OS metrics of the instances. RDS
+// checks the role when an instance is created, so instances wait for the attachment.
+func monitoringRole(ctx *pulumi.Context, name string, args *DatabaseArgs, parent pulumi.ResourceOption) (*iam.Role, pulumi.Resource, error) {
+	role, err := iam.NewRole(ctx, name+"-monitoring", &iam.RoleArgs{
+		Name:             pulumi.String(monitoringRoleName(args.Region, args.Database.Name)),
+		Description:      pulumi.String("RDS Enhanced Monitoring of Aurora cluster " + args.Database.Name),
+		AssumeRolePolicy: pulumi.String(policydoc.AssumeRoleUnconditional("monitoring.rds.amazonaws.com").MustJSON()),
+	}, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-monitoring", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.String(awsarn.ManagedPolicy(args.Region, "service-role/AmazonRDSEnhancedMonitoringRole")),
+	}, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	return role, attachment, nil
+}
