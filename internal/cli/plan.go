@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/regionctl/regionctl/internal/manifest"
+	"github.com/regionctl/regionctl/internal/policy"
 	"github.com/regionctl/regionctl/internal/report"
 	"github.com/regionctl/regionctl/internal/spec"
 )
@@ -24,16 +26,20 @@ type PlanOptions struct {
 	JSON       bool
 	All        bool
 	Regions    []string
+	// Guardrails checks the planned resources (policy); nil leaves them unchecked.
+	Guardrails Guardrails
 }
 
 func newPlanCmd(ios *IOStreams, g *Globals, runF func(*PlanOptions) error, planner Planner) *cobra.Command {
-	opts := &PlanOptions{IO: ios, Planner: planner}
+	opts := &PlanOptions{IO: ios, Planner: planner, Guardrails: evaluateGuardrails(time.Now)}
 	cmd := &cobra.Command{
 		Use:   "plan REGION... | --all",
 		Short: "Show every resource a region would have, offline",
 		Long: "Run the region program under Pulumi mocks, with no cloud account and no engine,\n" +
-			"and print the resource tree by component with the count of each type.\n" +
-			"With --json, print every resource with its inputs (secrets shown as [secret]).",
+			"and print the resource tree by component with the count of each type, then the\n" +
+			"guardrail findings (regionctl policy); a denied finding exits 3.\n" +
+			"With --json, print every resource with its inputs (secrets shown as [secret])\n" +
+			"and each region's findings and waivers.",
 		Example: "  regionctl plan eu-west-1\n  regionctl plan --all --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RegionsDir, opts.JSON, opts.Regions = g.RegionsDir, g.JSON, args
@@ -74,13 +80,29 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 			planned = append(planned, m)
 		}
 	}
-	if opts.JSON {
+	var reports []policy.Report
+	if opts.Guardrails != nil {
+		if reports, err = opts.Guardrails(opts.RegionsDir, regions, planned); err != nil {
+			return err
+		}
+	}
+	switch {
+	case opts.JSON && opts.Guardrails != nil:
+		err = report.PlanPolicyJSON(opts.IO.Out, planned, reports)
+	case opts.JSON:
 		err = report.PlanJSON(opts.IO.Out, planned)
-	} else if len(planned) > 0 {
+	case len(planned) > 0:
 		err = report.PlanText(opts.IO.Out, planned)
+		if err == nil && opts.Guardrails != nil {
+			fmt.Fprintln(opts.IO.Out)
+			err = report.PolicyText(opts.IO.Out, reports)
+		}
 	}
 	if planErr != nil {
 		return planErr
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return guardrailsDenied(reports)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,8 @@ type ValidateOptions struct {
 	RegionsDir string
 	JSON       bool
 	Regions    []string
+	// Now is the day waivers and allowances are checked against (default today).
+	Now func() time.Time
 }
 
 func newValidateCmd(ios *IOStreams, g *Globals, runF func(*ValidateOptions) error) *cobra.Command {
@@ -23,9 +26,9 @@ func newValidateCmd(ios *IOStreams, g *Globals, runF func(*ValidateOptions) erro
 	return &cobra.Command{
 		Use:   "validate [REGION...]",
 		Short: "Check region files (all of them when none is named)",
-		Long: "Load and check region files: strict YAML, types, AWS naming limits, jurisdictions\n" +
-			"and CIDR overlaps across every region. Exits 4 and prints path:line:col lines when\n" +
-			"any file is invalid.",
+		Long: "Load and check region files: strict YAML, types, AWS naming limits, jurisdictions,\n" +
+			"CIDR overlaps across every region, and waivers and allowances (known rules, not\n" +
+			"expired). Exits 4 and prints path:line:col lines when any file is invalid.",
 		Example: "  regionctl validate\n  regionctl validate eu-west-1 ap-southeast-2",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RegionsDir, opts.JSON, opts.Regions = g.RegionsDir, g.JSON, args
@@ -53,6 +56,9 @@ type problemJSON struct {
 
 func validateRun(opts *ValidateOptions) error {
 	regions, err := spec.LoadDir(opts.RegionsDir, opts.Regions...)
+	if err == nil {
+		err = checkGuardrailFiles(regions, nowOr(opts.Now))
+	}
 	if opts.JSON {
 		return validateJSONRun(opts, regions, err)
 	}
@@ -97,4 +103,12 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// nowOr is now(), or the current time when now is nil.
+func nowOr(now func() time.Time) time.Time {
+	if now == nil {
+		return time.Now()
+	}
+	return now()
 }

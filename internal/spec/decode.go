@@ -37,7 +37,10 @@ func (d *decoder) add(n *yaml.Node, field, format string, args ...any) {
 	})
 }
 
-var azsType = reflect.TypeOf(AZs{})
+var (
+	azsType  = reflect.TypeOf(AZs{})
+	dateType = reflect.TypeOf(Date(""))
+)
 
 // value decodes n into v; field is the path of v, for positions and messages.
 func (d *decoder) value(n *yaml.Node, v reflect.Value, field string) {
@@ -243,6 +246,10 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, field string) {
 func (d *decoder) scalar(n *yaml.Node, v reflect.Value, field string) {
 	switch v.Kind() {
 	case reflect.String:
+		if v.Type() == dateType && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!timestamp" {
+			v.SetString(n.Value) // an unquoted date is still its text; the checks parse it
+			return
+		}
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 			d.typeProblem(n, field, "text")
 			return

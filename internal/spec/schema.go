@@ -192,6 +192,15 @@ func schemaLimits() map[string]map[string]any {
 		"Alarms.email": {"format": "email", "minLength": 3},
 
 		"Logs.retentionDays": {"enum": logRetentionDays},
+
+		"Waiver.rule":       {"pattern": ruleID.String()},
+		"Waiver.resource":   {"pattern": `^(\*|network|key|alarms|region|(fleet|database|cache|queue|bucket)/.+)$`},
+		"Waiver.reason":     {"minLength": 1},
+		"Waiver.expires":    {"pattern": datePattern},
+		"Allowance.replace": {"pattern": dataStoreRefPattern},
+		"Allowance.delete":  {"pattern": dataStoreRefPattern},
+		"Allowance.reason":  {"minLength": 1},
+		"Allowance.expires": {"pattern": datePattern},
 	}
 }
 

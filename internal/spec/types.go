@@ -26,6 +26,10 @@ type Region struct {
 	Logs Logs `yaml:"logs,omitempty" json:"logs,omitempty" desc:"log group settings"`
 	// Features are product features/integrations switched on in this region.
 	Features map[string]bool `yaml:"features,omitempty" json:"features,omitempty" desc:"product features enabled in this region"`
+	// Waivers accept guardrail findings for a while, each with a reason and an expiry.
+	Waivers []Waiver `yaml:"waivers,omitempty" json:"waivers,omitempty" desc:"guardrail findings accepted for a while: rule, resource, reason, expires"`
+	// Allow lets a preview replace or delete the named stateful resources.
+	Allow []Allowance `yaml:"allow,omitempty" json:"allow,omitempty" desc:"data stores a preview may replace or delete: replace or delete, reason, expires"`
 
 	// AZNames is derived by Load from Network.AZs: the availability zone names to use.
 	AZNames []string `yaml:"-" json:"-"`

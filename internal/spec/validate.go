@@ -103,6 +103,7 @@ func validate(r *Region, d *decoder, j Jurisdictions, checkJurisdiction bool) Pr
 	c.alarms()
 	c.logs()
 	c.features()
+	c.guardrails()
 	return c.probs
 }
 

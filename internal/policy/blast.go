@@ -1,0 +1,65 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/regionctl/regionctl/internal/manifest"
+)
+
+func checkProtected(c *Context) []Finding {
+	var out []Finding
+	for i := range c.Manifest.Resources {
+		res := &c.Manifest.Resources[i]
+		if !protectedTypes[res.Type] || res.Op == manifest.OpDelete {
+			continue
+		}
+		var missing []string
+		if !res.Protect {
+			missing = append(missing, "protect")
+		}
+		if !res.RetainOnDelete {
+			missing = append(missing, "retainOnDelete")
+		}
+		if len(missing) > 0 {
+			out = append(out, c.Finding(res, "", "%s does not set %s, so a mistaken destroy or refactor deletes it with its data; set the protect and retainOnDelete resource options, as regionctl's components do",
+				c.Describe(res), andList(missing)))
+		}
+	}
+	return out
+}
+
+// allowExample is the allow entry that would let op happen to res.
+func (c *Context) allowExample(op string, res *manifest.Resource) string {
+	return fmt.Sprintf("allow: [{%s: %s, reason: ..., expires: ...}]", op, c.RefOf(res))
+}
+
+func checkReplace(c *Context) []Finding {
+	var out []Finding
+	for _, res := range c.Changed(manifest.OpReplace) {
+		if !dataTypes[res.Type] {
+			continue
+		}
+		because := " (the engine did not say which properties force it)"
+		sub := ""
+		if len(res.ReplaceKeys) > 0 {
+			because = fmt.Sprintf(" because %s changed", andList(res.ReplaceKeys))
+			sub = strings.SplitN(res.ReplaceKeys[0], ".", 2)[0]
+		}
+		out = append(out, c.Finding(res, sub, "%s would be replaced%s: a new, empty one is created and the old one deleted with its data; undo the change, or if the data is safe elsewhere add %s",
+			c.Describe(res), because, c.allowExample("replace", res)))
+	}
+	return out
+}
+
+func checkDelete(c *Context) []Finding {
+	var out []Finding
+	for _, res := range c.Changed(manifest.OpDelete) {
+		if !dataTypes[res.Type] {
+			continue
+		}
+		out = append(out, c.Finding(res, "", "%s would be deleted with its data; put it back in the region file, or if the data is safe elsewhere add %s",
+			c.Describe(res), c.allowExample("delete", res)))
+	}
+	return out
+}
