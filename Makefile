@@ -4,7 +4,12 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 10s
 BENCHCOUNT  ?= 5
 
-.PHONY: help build test fuzz lint bench generate clean
+# The Pulumi CLI is built from source at the version tools/pulumi/go.mod pins, with that
+# version linked in (the Automation API refuses a CLI that reports none).
+PULUMI_PKG     := github.com/pulumi/pulumi/pkg/v3
+PULUMI_VERSION := $(shell cd tools/pulumi && $(GO) list -m -f '{{.Version}}' $(PULUMI_PKG))
+
+.PHONY: help build tools test fuzz lint bench generate clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -12,8 +17,17 @@ help: ## list the targets
 build: ## build bin/regionctl
 	$(GO) build -o bin/regionctl ./cmd/regionctl
 
-test: ## run every test, then a short fuzz of the region-file loader
-	$(GO) test ./...
+tools: bin/pulumi ## build the pinned Pulumi CLI into bin/pulumi (skipped when current)
+
+bin/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
+	@if [ -x $@ ] && [ "$$($@ version 2>/dev/null)" = "$(PULUMI_VERSION)" ]; then touch $@; else \
+	  echo "building the Pulumi CLI $(PULUMI_VERSION) (a few minutes the first time)"; \
+	  cd tools/pulumi && $(GO) build -o ../../bin/pulumi \
+	    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
+	    $(PULUMI_PKG)/cmd/pulumi; fi
+
+test: tools ## build the pinned Pulumi CLI when needed, run every test, then a short fuzz of the region-file loader
+	$(GO) test -timeout 20m ./...
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/spec
 
 fuzz: ## fuzz the region-file loader for longer (FUZZTIME=5m)
@@ -32,5 +46,5 @@ generate: ## regenerate AWS region data and the region-file JSON Schema
 	$(GO) generate ./...
 	$(GO) test ./internal/spec -run 'TestSchemaInSync' -update
 
-clean: ## remove build output
-	rm -rf bin
+clean: ## remove build output and local state of rehearsals
+	rm -rf bin .regionctl/rehearsal

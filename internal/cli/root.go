@@ -9,6 +9,7 @@ import (
 // Globals are the flags every command shares.
 type Globals struct {
 	RegionsDir string
+	StateURL   string
 	JSON       bool
 }
 
@@ -19,6 +20,13 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root.AddCommand(
 		newValidateCmd(ios, g, nil),
 		newPlanCmd(ios, g, nil, engine.Offline{}),
+		newPolicyCmd(ios, g, nil, engine.Offline{}),
+		newDeployCmd(ios, g, engine.Preview, nil),
+		newDeployCmd(ios, g, engine.Up, nil),
+		newDeployCmd(ios, g, engine.Destroy, nil),
+		newDeployCmd(ios, g, engine.Refresh, nil),
+		newOutputsCmd(ios, g, nil),
+		newStatusCmd(ios, g, nil),
 	)
 	return root
 }
@@ -37,6 +45,7 @@ func newBareRoot(ios *IOStreams, g *Globals) *cobra.Command {
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	root.PersistentFlags().StringVar(&g.RegionsDir, "regions-dir", "regions", "folder holding the region files and jurisdictions.yaml")
+	root.PersistentFlags().StringVar(&g.StateURL, "state", "", "Pulumi state backend URL (default PULUMI_BACKEND_URL, else file://.regionctl/state)")
 	root.PersistentFlags().BoolVar(&g.JSON, "json", false, "print machine-readable JSON on stdout")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitFailure, err: err}

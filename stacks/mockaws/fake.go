@@ -9,12 +9,29 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/regionctl/regionctl/stacks/internal/awsarn"
 )
+
+// account is where the fake resources live: the region and account their ARNs and
+// endpoints name.
+type account struct {
+	region, accountID, partition, dnsSuffix string
+}
+
+func newAccount(region, accountID string) account {
+	return account{
+		region:    region,
+		accountID: accountID,
+		partition: awsarn.Partition(region),
+		dnsSuffix: awsarn.DNSSuffix(region),
+	}
+}
 
 // fake holds what one registration's fake answer is built from. Everything it returns
 // is a function of the region, the account, the type, the logical name and the inputs.
 type fake struct {
-	r    *Recorder
+	r    *account
 	typ  string
 	name string
 	in   resource.PropertyMap
@@ -25,20 +42,48 @@ type fake struct {
 // attributes fills f.out with a type's computed attributes and returns its id.
 type attributes func(f *fake) string
 
-// fake answers one registration.
-func (r *Recorder) fake(args pulumi.MockResourceArgs) (string, resource.PropertyMap) {
-	sum := sha256.Sum256([]byte(r.region + "\x00" + args.TypeToken + "\x00" + args.Name))
+// Attributes answers for a custom resource of type typ whose logical name is name, in
+// region and accountID, as the mock monitor would: it returns the id AWS would assign
+// and the outputs (the inputs plus the attributes AWS computes: id, arn, endpoints).
+// The answer is a function of its arguments alone, so anything else that fakes AWS
+// (the rehearsal provider) gives the same ids and ARNs as `regionctl plan`.
+//
+// inputs is not modified; the outputs share its values.
+func Attributes(region, accountID, typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
+	acct := newAccount(region, accountID)
+	f := newFake(&acct, typ, name, inputs)
+	id := f.build()
+	f.set("id", id)
+	return id, f.out
+}
+
+func newFake(acct *account, typ, name string, inputs resource.PropertyMap) *fake {
+	sum := sha256.Sum256([]byte(acct.region + "\x00" + typ + "\x00" + name))
 	f := &fake{
-		r:    r,
-		typ:  args.TypeToken,
-		name: args.Name,
-		in:   args.Inputs,
-		out:  make(resource.PropertyMap, len(args.Inputs)+8),
+		r:    acct,
+		typ:  typ,
+		name: name,
+		in:   inputs,
+		out:  make(resource.PropertyMap, len(inputs)+8),
 		sum:  hex.EncodeToString(sum[:]),
 	}
-	for k, v := range args.Inputs {
+	for k, v := range inputs {
 		f.out[k] = v
 	}
+	return f
+}
+
+// build fills f.out with the type's attributes and returns its id.
+func (f *fake) build() string {
+	if build, ok := byType[f.typ]; ok {
+		return build(f)
+	}
+	return generic(f)
+}
+
+// fake answers one registration.
+func (r *Recorder) fake(args pulumi.MockResourceArgs) (string, resource.PropertyMap) {
+	f := newFake(&r.account, args.TypeToken, args.Name, args.Inputs)
 
 	var id string
 	switch {
@@ -48,11 +93,7 @@ func (r *Recorder) fake(args pulumi.MockResourceArgs) (string, resource.Property
 		// Components have no id and compute nothing.
 		return "", f.out
 	default:
-		if build, ok := byType[args.TypeToken]; ok {
-			id = build(f)
-		} else {
-			id = generic(f)
-		}
+		id = f.build()
 	}
 	if args.ID != "" {
 		// Imports and reads name their id; keep it.
@@ -163,7 +204,7 @@ func (f *fake) uuid() string {
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
-// arn builds a regional ARN of this recorder's account.
+// arn builds a regional ARN of the fake's account.
 func (f *fake) arn(service, res string) string {
 	return "arn:" + f.r.partition + ":" + service + ":" + f.r.region + ":" + f.r.accountID + ":" + res
 }

@@ -16,8 +16,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/regionctl/regionctl/stacks/internal/awsarn"
 )
 
 // Registration is one resource the program registered, as the engine would see it.
@@ -36,7 +34,7 @@ type Registration struct {
 // Use one Recorder per program run: registering the same URN twice is an error, as it
 // is for the real engine.
 type Recorder struct {
-	region, accountID, partition, dnsSuffix string
+	account
 
 	mu   sync.Mutex
 	regs map[string]Registration
@@ -47,11 +45,8 @@ var _ pulumi.MockResourceMonitor = (*Recorder)(nil)
 // New returns a Recorder whose fake ARNs and endpoints name region and accountID.
 func New(region, accountID string) *Recorder {
 	return &Recorder{
-		region:    region,
-		accountID: accountID,
-		partition: awsarn.Partition(region),
-		dnsSuffix: awsarn.DNSSuffix(region),
-		regs:      make(map[string]Registration, 128),
+		account: newAccount(region, accountID),
+		regs:    make(map[string]Registration, 128),
 	}
 }
 

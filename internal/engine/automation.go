@@ -1,0 +1,429 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"github.com/regionctl/regionctl/internal/engine/rehearsal"
+	"github.com/regionctl/regionctl/internal/manifest"
+	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/stacks/region"
+)
+
+// Operation is what the engine is asked to do to a region.
+type Operation string
+
+// The operations of the real engine.
+const (
+	Preview Operation = "preview"
+	Up      Operation = "up"
+	Destroy Operation = "destroy"
+	Refresh Operation = "refresh"
+)
+
+// Changes counts what an operation did (or a preview would do) per kind.
+type Changes struct {
+	Create  int `json:"create"`
+	Update  int `json:"update"`
+	Replace int `json:"replace"`
+	Delete  int `json:"delete"`
+	Same    int `json:"same"`
+}
+
+// Pending reports whether anything would change.
+func (c Changes) Pending() bool { return c.Create+c.Update+c.Replace+c.Delete > 0 }
+
+// RegionEvent is one engine event of one region, for progress displays.
+type RegionEvent struct {
+	Region string
+	Event  apitype.EngineEvent
+}
+
+// Settings configure the Automation API runner.
+type Settings struct {
+	Backend  Backend
+	Pulumi   auto.PulumiCommand
+	Rehearse bool
+	// Parallel bounds how many regions run at once; 0 runs them all at once.
+	Parallel int
+	// Diff captures the engine's own property-level diff display per region.
+	Diff bool
+	// Unprotect lets destroy remove protection from stateful resources first.
+	Unprotect bool
+	// Progress receives every engine event; it is called from several goroutines.
+	Progress func(RegionEvent)
+	// Gate runs between the preview and the update of `up`; an error stops that
+	// region before anything is applied (guardrails, confirmation).
+	Gate func(r *spec.Region, preview manifest.Region, changes Changes) error
+}
+
+// Result is the outcome of one operation on one region.
+type Result struct {
+	Region  string
+	Op      Operation
+	Changes Changes
+	// Steps are the resources of the preview with their planned operation.
+	Steps manifest.Region
+	// Diff is the engine's diff display, when Settings.Diff.
+	Diff string
+	// Retained counts resources destroy left in the cloud (retainOnDelete).
+	Retained int
+	// Outputs are the stack outputs after up.
+	Outputs  map[string]any
+	Duration time.Duration
+	Err      error
+}
+
+// Automation runs region programs through the real Pulumi engine.
+type Automation struct{ Settings }
+
+// Run applies op to every region, Parallel at a time, and returns one result per
+// region in the order given. A failing region never stops or hides the others.
+func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Region) []Result {
+	limit := a.Parallel
+	if limit <= 0 {
+		limit = len(regions)
+	}
+	results := make([]Result, len(regions))
+	sem := make(chan struct{}, max(limit, 1))
+	var wg sync.WaitGroup
+	for i, r := range regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				results[i] = Result{Region: r.Region, Op: op, Err: ctx.Err()}
+				return
+			}
+			start := time.Now()
+			results[i] = a.runRegion(ctx, op, r)
+			results[i].Duration = time.Since(start)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region) Result {
+	res := Result{Region: r.Region, Op: op}
+	stack, done, err := a.stack(ctx, r, true)
+	if err != nil {
+		res.Err = explain(r.Region, err)
+		return res
+	}
+	defer done()
+	switch op {
+	case Preview:
+		err = a.preview(ctx, stack, r, &res)
+	case Up:
+		err = a.up(ctx, stack, r, &res)
+	case Destroy:
+		err = a.destroy(ctx, stack, r, &res)
+	case Refresh:
+		err = a.refresh(ctx, stack, r, &res)
+	default:
+		err = fmt.Errorf("unknown operation %q", op)
+	}
+	res.Err = explain(r.Region, err)
+	return res
+}
+
+func (a *Automation) preview(ctx context.Context, stack auto.Stack, r *spec.Region, res *Result) error {
+	c := a.collector(r.Region, Preview)
+	opts := []optpreview.Option{optpreview.EventStreams(c.events)}
+	var diff strings.Builder
+	if a.Diff {
+		opts = append(opts, optpreview.Diff(), optpreview.ProgressStreams(&diff))
+	}
+	_, err := stack.Preview(ctx, opts...)
+	c.wait()
+	res.Changes, res.Steps, res.Diff = c.changes, c.steps(), diff.String()
+	return c.failure(err)
+}
+
+func (a *Automation) up(ctx context.Context, stack auto.Stack, r *spec.Region, res *Result) error {
+	if err := a.preview(ctx, stack, r, res); err != nil {
+		return err
+	}
+	if a.Gate != nil {
+		if err := a.Gate(r, res.Steps, res.Changes); err != nil {
+			return err
+		}
+	}
+	if !res.Changes.Pending() {
+		// Nothing to apply: skipping the update saves a whole engine run.
+		return nil
+	}
+	c := a.collector(r.Region, Up)
+	opts := []optup.Option{optup.EventStreams(c.events)}
+	var diff strings.Builder
+	if a.Diff {
+		opts = append(opts, optup.Diff(), optup.ProgressStreams(&diff))
+		res.Diff = ""
+	}
+	out, err := stack.Up(ctx, opts...)
+	c.wait()
+	res.Changes, res.Diff = c.changes, diff.String()
+	if err == nil {
+		res.Outputs = plainOutputs(out.Outputs)
+	}
+	return c.failure(err)
+}
+
+func (a *Automation) destroy(ctx context.Context, stack auto.Stack, r *spec.Region, res *Result) error {
+	state, err := readState(ctx, stack)
+	if err != nil {
+		return err
+	}
+	if protected := state.protected(); len(protected) > 0 {
+		if !a.Unprotect {
+			return &ProtectedError{Region: r.Region, Resources: protected}
+		}
+		if err := unprotectAll(ctx, stack); err != nil {
+			return err
+		}
+	}
+	res.Retained = state.retained()
+	c := a.collector(r.Region, Destroy)
+	opts := []optdestroy.Option{optdestroy.EventStreams(c.events)}
+	var diff strings.Builder
+	if a.Diff {
+		opts = append(opts, optdestroy.Diff(), optdestroy.ProgressStreams(&diff))
+	}
+	_, err = stack.Destroy(ctx, opts...)
+	c.wait()
+	res.Changes, res.Diff = c.changes, diff.String()
+	return c.failure(err)
+}
+
+func (a *Automation) refresh(ctx context.Context, stack auto.Stack, r *spec.Region, res *Result) error {
+	c := a.collector(r.Region, Refresh)
+	opts := []optrefresh.Option{optrefresh.EventStreams(c.events)}
+	var diff strings.Builder
+	if a.Diff {
+		opts = append(opts, optrefresh.Diff(), optrefresh.ProgressStreams(&diff))
+	}
+	_, err := stack.Refresh(ctx, opts...)
+	c.wait()
+	res.Changes, res.Diff = c.changes, diff.String()
+	return c.failure(err)
+}
+
+// Outputs returns a deployed region's stack outputs; secrets are masked.
+func (a *Automation) Outputs(ctx context.Context, r *spec.Region) (map[string]any, error) {
+	stack, done, err := a.stack(ctx, r, false)
+	if err != nil {
+		return nil, explain(r.Region, err)
+	}
+	defer done()
+	out, err := stack.Outputs(ctx)
+	if err != nil {
+		return nil, explain(r.Region, err)
+	}
+	return plainOutputs(out), nil
+}
+
+// Status is the state overview of one region.
+type Status struct {
+	Region           string `json:"name"`
+	Deployed         bool   `json:"deployed"`
+	LastUpdate       string `json:"lastUpdate,omitempty"`
+	UpdateInProgress bool   `json:"updateInProgress"`
+	Resources        int    `json:"resources"`
+	Err              error  `json:"-"`
+}
+
+// Status reads every region's stack summary without creating missing stacks.
+func (a *Automation) Status(ctx context.Context, regions []*spec.Region) []Status {
+	out := make([]Status, len(regions))
+	var wg sync.WaitGroup
+	for i, r := range regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = a.status(ctx, r)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func (a *Automation) status(ctx context.Context, r *spec.Region) Status {
+	st := Status{Region: r.Region}
+	stack, done, err := a.stack(ctx, r, false)
+	if auto.IsSelectStack404Error(err) {
+		return st
+	}
+	if err != nil {
+		st.Err = explain(r.Region, err)
+		return st
+	}
+	defer done()
+	info, err := stack.Info(ctx)
+	if err != nil {
+		st.Err = explain(r.Region, err)
+		return st
+	}
+	st.LastUpdate, st.UpdateInProgress = info.LastUpdate, info.UpdateInProgress
+	if info.ResourceCount != nil {
+		st.Resources = *info.ResourceCount
+	}
+	st.Deployed = st.Resources > 0
+	return st
+}
+
+// stack opens the region's stack in its own work folder and PULUMI_HOME, so
+// concurrent regions never share files (pulumi/pulumi#8186). create=false selects an
+// existing stack only. done stops the rehearsal provider, if one was started.
+func (a *Automation) stack(ctx context.Context, r *spec.Region, create bool) (auto.Stack, func(), error) {
+	done := func() {}
+	workDir := filepath.Join(a.Backend.Root, "work", r.Region)
+	home := filepath.Join(workDir, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return auto.Stack{}, done, fmt.Errorf("creating work folder: %w", err)
+	}
+	env := map[string]string{
+		"PULUMI_SKIP_UPDATE_CHECK":  "true",
+		"PULUMI_BACKEND_URL":        a.Backend.URL,
+		"PULUMI_SKIP_CONFIRMATIONS": "true",
+	}
+	if a.Backend.Passphrase != "" {
+		env["PULUMI_CONFIG_PASSPHRASE"] = a.Backend.Passphrase
+	}
+	if a.Rehearse {
+		srv, err := rehearsal.Start()
+		if err != nil {
+			return auto.Stack{}, done, fmt.Errorf("starting the rehearsal provider: %w", err)
+		}
+		done = func() { _ = srv.Close() }
+		env["PULUMI_DEBUG_PROVIDERS"] = fmt.Sprintf("aws:%d", srv.Port())
+		env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
+	}
+	project := workspace.Project{
+		Name:    tokens.PackageName(Project),
+		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+		Backend: &workspace.ProjectBackend{URL: a.Backend.URL},
+	}
+	opts := []auto.LocalWorkspaceOption{
+		auto.WorkDir(workDir),
+		auto.PulumiHome(home),
+		auto.Project(project),
+		auto.EnvVars(env),
+		auto.Pulumi(a.Pulumi),
+	}
+	if a.Backend.Passphrase != "" {
+		opts = append(opts, auto.SecretsProvider("passphrase"))
+	}
+	program := region.Program(r)
+	var stack auto.Stack
+	var err error
+	if create {
+		stack, err = auto.UpsertStackInlineSource(ctx, r.Region, Project, program, opts...)
+	} else {
+		stack, err = auto.SelectStackInlineSource(ctx, r.Region, Project, program, opts...)
+	}
+	if err != nil {
+		done()
+		return auto.Stack{}, func() {}, err
+	}
+	if err := disableDefaultProviders(ctx, stack); err != nil {
+		done()
+		return auto.Stack{}, func() {}, err
+	}
+	return stack, done, nil
+}
+
+// disableDefaultProviders makes the engine refuse any resource that does not name the
+// region's explicit provider: a default provider would read aws:region from the
+// environment and could create resources outside the jurisdiction. The stack settings
+// file is edited in place so its encryption salt is kept.
+func disableDefaultProviders(ctx context.Context, stack auto.Stack) error {
+	ws := stack.Workspace()
+	settings, err := ws.StackSettings(ctx, stack.Name())
+	if err != nil {
+		return fmt.Errorf("reading stack settings: %w", err)
+	}
+	if settings.Config == nil {
+		settings.Config = config.Map{}
+	}
+	key := config.MustMakeKey("pulumi", "disable-default-providers")
+	want := config.NewObjectValue(`["*"]`)
+	if settings.Config[key] == want {
+		return nil
+	}
+	settings.Config[key] = want
+	return ws.SaveStackSettings(ctx, stack.Name(), settings)
+}
+
+// plainOutputs turns stack outputs into JSON values, masking secrets.
+func plainOutputs(out auto.OutputMap) map[string]any {
+	m := make(map[string]any, len(out))
+	for k, v := range out {
+		if v.Secret {
+			m[k] = manifest.SecretMask
+		} else {
+			m[k] = v.Value
+		}
+	}
+	return m
+}
+
+// ProtectedError is a destroy refused because protected resources would go.
+type ProtectedError struct {
+	Region    string
+	Resources []string
+}
+
+func (e *ProtectedError) Error() string {
+	names := e.Resources
+	more := ""
+	if len(names) > 5 {
+		names, more = names[:5], fmt.Sprintf(" and %d more", len(e.Resources)-5)
+	}
+	return fmt.Sprintf("region %q: destroy refused: %d protected resources (%s%s) would be deleted; "+
+		"pass --unprotect to remove their protection first", e.Region, len(e.Resources), strings.Join(names, ", "), more)
+}
+
+// LockedError is an operation refused because another update holds the region's lock.
+type LockedError struct{ Region string }
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("region %q is being changed by another run (the state backend holds its lock); "+
+		"wait for it to finish, or if that run died, remove the stale lock with `pulumi cancel` (Pulumi Cloud) "+
+		"or `pulumi stack --show-name` + deleting .pulumi/locks/ for that stack (self-managed state)", e.Region)
+}
+
+// explain turns engine failures into one line a user can act on.
+func explain(regionID string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("region %q: cancelled: %w", regionID, err)
+	case auto.IsConcurrentUpdateError(err):
+		return &LockedError{Region: regionID}
+	}
+	if strings.HasPrefix(err.Error(), fmt.Sprintf("region %q", regionID)) {
+		return err // already says which region
+	}
+	return fmt.Errorf("region %q: %w", regionID, err)
+}

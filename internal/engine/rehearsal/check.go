@@ -1,0 +1,61 @@
+package rehearsal
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+// Check fills in what the real provider fills in before a diff — the physical name of
+// a resource whose program left it out, and tagsAll — and refuses what AWS would
+// refuse: names past AWS's limits, values out of range.
+func (p *provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	urn := resource.URN(req.GetUrn())
+	typ := typeOf(req.GetType(), urn)
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+
+	named := autoname(typ, urn, news)
+	applyTagsAll(typ, news, p.config(ctx).defaultTags)
+
+	var failures []*pulumirpc.CheckFailure
+	for _, f := range check(typ, news) {
+		reason := f.reason
+		if f.prop == named {
+			reason += fmt.Sprintf(" (generated from the resource name %q: set %s, or shorten the resource name)", urn.Name(), named)
+		}
+		failures = append(failures, &pulumirpc.CheckFailure{Property: f.prop, Reason: reason})
+	}
+
+	inputs, err := marshal(news)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.CheckResponse{Inputs: inputs, Failures: failures}, nil
+}
+
+// typeOf is the resource type of a call: newer engines send it, older ones only the URN.
+func typeOf(typ string, urn resource.URN) string {
+	if typ != "" {
+		return typ
+	}
+	if urn.IsValid() {
+		return string(urn.Type())
+	}
+	return ""
+}
+
+// nameOf is the logical name of a call's resource.
+func nameOf(name string, urn resource.URN) string {
+	if name != "" {
+		return name
+	}
+	if urn.IsValid() {
+		return urn.Name()
+	}
+	return ""
+}
