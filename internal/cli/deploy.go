@@ -189,13 +189,11 @@ func deployRun(ctx context.Context, opts *DeployOptions) error {
 	if opts.Rehearse {
 		fmt.Fprintln(errOut, "rehearsal: done; no cloud resources were touched")
 	}
-	if err := resultsError(opts, results); err != nil {
-		return err
+	failed := resultsError(opts, results)
+	if denied := guardrailsDenied(reports); denied != nil && opts.Op == engine.Preview && codeOf(failed) != ExitCancelled {
+		return denied // the deny explains an engine refusal (a protected replacement) best
 	}
-	if opts.Op == engine.Preview {
-		return guardrailsDenied(reports)
-	}
-	return nil
+	return failed
 }
 
 // resultsError reports every failed region and picks the exit code: cancelled (2)
@@ -362,7 +360,7 @@ func (g *guard) reports(results []engine.Result) ([]policy.Report, error) {
 			byName[r.Region] = r
 		}
 		for _, res := range results {
-			if res.Err == nil && byName[res.Region] != nil {
+			if len(res.Steps.Resources) > 0 && byName[res.Region] != nil {
 				regions = append(regions, byName[res.Region])
 				steps = append(steps, res.Steps)
 			}

@@ -127,7 +127,7 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 	res := Result{Region: r.Region, Op: op}
 	stack, done, err := a.stack(ctx, r, true)
 	if err != nil {
-		res.Err = explain(r.Region, err)
+		res.Err = explain(r.Region, a.Backend.URL, err)
 		return res
 	}
 	defer done()
@@ -143,7 +143,12 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 	default:
 		err = fmt.Errorf("unknown operation %q", op)
 	}
-	res.Err = explain(r.Region, err)
+	if err != nil && ctx.Err() != nil {
+		// The engine was interrupted (the Automation API sends it SIGINT) and stopped
+		// cleanly: what finished is in the state, and the next run completes the rest.
+		err = &CancelledError{Region: r.Region, Op: op}
+	}
+	res.Err = explain(r.Region, a.Backend.URL, err)
 	return res
 }
 
@@ -156,18 +161,26 @@ func (a *Automation) preview(ctx context.Context, stack auto.Stack, r *spec.Regi
 	}
 	_, err := stack.Preview(ctx, opts...)
 	c.wait()
-	res.Changes, res.Steps, res.Diff = c.changes, c.steps(), diff.String()
+	res.Changes, res.Steps, res.Diff = c.counts(), c.steps(), diff.String()
+	res.Steps.Partial = err != nil
+	if refused := c.protectedReplacements(); len(refused) > 0 {
+		res.Steps.Resources = append(res.Steps.Resources, refusedReplacements(ctx, stack, r, refused)...)
+		res.Steps.Sort()
+	}
 	return c.failure(err)
 }
 
 func (a *Automation) up(ctx context.Context, stack auto.Stack, r *spec.Region, res *Result) error {
-	if err := a.preview(ctx, stack, r, res); err != nil {
-		return err
-	}
-	if a.Gate != nil {
+	previewErr := a.preview(ctx, stack, r, res)
+	// The gate also sees a preview the engine refused part-way (a protected resource
+	// to replace): its verdict names the cause and the fix better than the engine's.
+	if a.Gate != nil && (previewErr == nil || len(res.Steps.Resources) > 0) {
 		if err := a.Gate(r, res.Steps, res.Changes); err != nil {
 			return err
 		}
+	}
+	if previewErr != nil {
+		return previewErr
 	}
 	if !res.Changes.Pending() {
 		// Nothing to apply: skipping the update saves a whole engine run.
@@ -182,7 +195,7 @@ func (a *Automation) up(ctx context.Context, stack auto.Stack, r *spec.Region, r
 	}
 	out, err := stack.Up(ctx, opts...)
 	c.wait()
-	res.Changes, res.Diff = c.changes, diff.String()
+	res.Changes, res.Diff = c.counts(), diff.String()
 	if err == nil {
 		res.Outputs = plainOutputs(out.Outputs)
 	}
@@ -211,7 +224,7 @@ func (a *Automation) destroy(ctx context.Context, stack auto.Stack, r *spec.Regi
 	}
 	_, err = stack.Destroy(ctx, opts...)
 	c.wait()
-	res.Changes, res.Diff = c.changes, diff.String()
+	res.Changes, res.Diff = c.counts(), diff.String()
 	return c.failure(err)
 }
 
@@ -224,7 +237,7 @@ func (a *Automation) refresh(ctx context.Context, stack auto.Stack, r *spec.Regi
 	}
 	_, err := stack.Refresh(ctx, opts...)
 	c.wait()
-	res.Changes, res.Diff = c.changes, diff.String()
+	res.Changes, res.Diff = c.counts(), diff.String()
 	return c.failure(err)
 }
 
@@ -232,12 +245,12 @@ func (a *Automation) refresh(ctx context.Context, stack auto.Stack, r *spec.Regi
 func (a *Automation) Outputs(ctx context.Context, r *spec.Region) (map[string]any, error) {
 	stack, done, err := a.stack(ctx, r, false)
 	if err != nil {
-		return nil, explain(r.Region, err)
+		return nil, explain(r.Region, a.Backend.URL, err)
 	}
 	defer done()
 	out, err := stack.Outputs(ctx)
 	if err != nil {
-		return nil, explain(r.Region, err)
+		return nil, explain(r.Region, a.Backend.URL, err)
 	}
 	return plainOutputs(out), nil
 }
@@ -274,13 +287,13 @@ func (a *Automation) status(ctx context.Context, r *spec.Region) Status {
 		return st
 	}
 	if err != nil {
-		st.Err = explain(r.Region, err)
+		st.Err = explain(r.Region, a.Backend.URL, err)
 		return st
 	}
 	defer done()
 	info, err := stack.Info(ctx)
 	if err != nil {
-		st.Err = explain(r.Region, err)
+		st.Err = explain(r.Region, a.Backend.URL, err)
 		return st
 	}
 	st.LastUpdate, st.UpdateInProgress = info.LastUpdate, info.UpdateInProgress
@@ -387,6 +400,19 @@ func plainOutputs(out auto.OutputMap) map[string]any {
 	return m
 }
 
+// CancelledError is an operation interrupted by the user (Ctrl-C).
+type CancelledError struct {
+	Region string
+	Op     Operation
+}
+
+func (e *CancelledError) Error() string {
+	return fmt.Sprintf("region %q: %s cancelled; the engine stopped cleanly and the state is consistent: run it again to finish", e.Region, e.Op)
+}
+
+// Unwrap makes errors.Is(err, context.Canceled) hold.
+func (e *CancelledError) Unwrap() error { return context.Canceled }
+
 // ProtectedError is a destroy refused because protected resources would go.
 type ProtectedError struct {
 	Region    string
@@ -404,23 +430,33 @@ func (e *ProtectedError) Error() string {
 }
 
 // LockedError is an operation refused because another update holds the region's lock.
-type LockedError struct{ Region string }
+type LockedError struct {
+	Region  string
+	Backend string
+}
 
 func (e *LockedError) Error() string {
+	fix := "`pulumi cancel` on that stack"
+	if !IsCloudBackend(e.Backend) {
+		fix = fmt.Sprintf("deleting its lock under %s/.pulumi/locks/%s/%s/", redact(e.Backend), Project, e.Region)
+	}
 	return fmt.Sprintf("region %q is being changed by another run (the state backend holds its lock); "+
-		"wait for it to finish, or if that run died, remove the stale lock with `pulumi cancel` (Pulumi Cloud) "+
-		"or `pulumi stack --show-name` + deleting .pulumi/locks/ for that stack (self-managed state)", e.Region)
+		"wait for that run to finish, or if it died, release the lock by %s", e.Region, fix)
 }
 
 // explain turns engine failures into one line a user can act on.
-func explain(regionID string, err error) error {
+func explain(regionID, backendURL string, err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("region %q: cancelled: %w", regionID, err)
+		var ce *CancelledError
+		if errors.As(err, &ce) {
+			return err
+		}
+		return &CancelledError{Region: regionID, Op: "operation"}
 	case auto.IsConcurrentUpdateError(err):
-		return &LockedError{Region: regionID}
+		return &LockedError{Region: regionID, Backend: backendURL}
 	}
 	if strings.HasPrefix(err.Error(), fmt.Sprintf("region %q", regionID)) {
 		return err // already says which region

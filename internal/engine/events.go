@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -21,10 +25,22 @@ type collector struct {
 	events   chan events.EngineEvent
 	done     chan struct{}
 
+	mu      sync.Mutex // record runs on the stream's goroutine, results are read after wait
 	changes Changes
 	byURN   map[string]manifest.Resource
 	order   []string
 	errs    []string
+	refused []string // URNs the engine would replace but refused to, being protected
+}
+
+// protectedReplace matches the engine's refusal to plan the replacement of a protected
+// resource; the engine then emits no step for it, so the preview would not show it.
+var protectedReplace = regexp.MustCompile(`unable to replace resource "([^"]+)"`)
+
+func (c *collector) protectedReplacements() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.refused...)
 }
 
 func (a *Automation) collector(region string, _ Operation) *collector {
@@ -39,9 +55,11 @@ func (a *Automation) collector(region string, _ Operation) *collector {
 		defer close(c.done)
 		for ev := range c.events {
 			if ev.Error != nil {
-				continue // a torn line of the event log; the operation's own error tells
+				continue // a torn stream; the operation's own error tells
 			}
+			c.mu.Lock()
 			c.record(ev.EngineEvent)
+			c.mu.Unlock()
 			if c.progress != nil {
 				c.progress(RegionEvent{Region: region, Event: ev.EngineEvent})
 			}
@@ -50,8 +68,18 @@ func (a *Automation) collector(region string, _ Operation) *collector {
 	return c
 }
 
-// wait blocks until the engine has closed the event stream.
-func (c *collector) wait() { <-c.done }
+// streamGrace is how long to wait, after the operation returned, for the event stream
+// to end. The Automation API closes the channel only when the CLI's stream ends, and a
+// CLI that failed before streaming (a held lock, a cancelled start) never opens one.
+const streamGrace = 2 * time.Second
+
+// wait returns once the engine has closed the event stream, or the stream never came.
+func (c *collector) wait() {
+	select {
+	case <-c.done:
+	case <-time.After(streamGrace):
+	}
+}
 
 func (c *collector) record(ev apitype.EngineEvent) {
 	switch {
@@ -69,10 +97,19 @@ func (c *collector) record(ev apitype.EngineEvent) {
 	case ev.DiagnosticEvent != nil && ev.DiagnosticEvent.Severity == "error":
 		d := ev.DiagnosticEvent
 		msg := strings.TrimSpace(d.Message)
+		// The engine's advice for protected resources names pulumi commands; regionctl's
+		// own fix (an allowance, then destroy --unprotect) is in the guardrail finding.
+		if i := strings.Index(msg, " To unprotect the resource"); i > 0 {
+			msg = msg[:i]
+		}
+		msg = strings.Join(strings.Fields(msg), " ")
 		if d.URN != "" {
 			msg = urnLabel(d.URN) + ": " + msg
 		}
 		c.errs = append(c.errs, msg)
+		if m := protectedReplace.FindStringSubmatch(d.Message); m != nil {
+			c.refused = append(c.refused, m[1])
+		}
 	}
 }
 
@@ -116,7 +153,15 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 	c.byURN[m.URN] = res
 }
 
+func (c *collector) counts() Changes {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.changes
+}
+
 func (c *collector) steps() manifest.Region {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	m := manifest.Region{Name: c.region}
 	for _, urn := range c.order {
 		m.Resources = append(m.Resources, c.byURN[urn])
@@ -144,8 +189,10 @@ func (e *EngineError) Unwrap() error { return e.Err }
 // failure attaches the error diagnostics the engine reported to err, which on its
 // own carries the whole CLI output.
 func (c *collector) failure(err error) error {
-	if err == nil || errors.Is(err, context.Canceled) || len(c.errs) == 0 {
-		return err
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil || errors.Is(err, context.Canceled) || auto.IsConcurrentUpdateError(err) || len(c.errs) == 0 {
+		return err // explain recognises these by their own type
 	}
 	return &EngineError{Region: c.region, Diagnostics: c.errs, Err: err}
 }

@@ -11,6 +11,9 @@ import (
 type Region struct {
 	Name      string     `json:"name"`
 	Resources []Resource `json:"resources"`
+	// Partial is set when the engine stopped before planning every resource (it
+	// refused a step): what is listed is true, but resources may be missing.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Resource is one planned resource. Inputs are plain JSON values: secrets are shown as

@@ -3,6 +3,7 @@ package rehearsal
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -19,13 +20,21 @@ func (p *provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pul
 		return nil, err
 	}
 
-	named := autoname(typ, urn, news)
+	named, prefix := autoname(typ, urn, news)
 	applyTagsAll(typ, news, p.config(ctx).defaultTags)
 
+	found := check(typ, news)
 	var failures []*pulumirpc.CheckFailure
-	for _, f := range check(typ, news) {
+	for _, f := range found {
 		reason := f.reason
-		if f.prop == named {
+		switch {
+		case f.prop != named || named == "":
+			// A value the program gave: the reason says it all.
+		case prefix != "" && slices.ContainsFunc(found, func(f failure) bool { return f.prop == prefix }):
+			continue // the prefix's own failure says it
+		case prefix != "":
+			reason += fmt.Sprintf(" (generated from %s: shorten it)", prefix)
+		default:
 			reason += fmt.Sprintf(" (generated from the resource name %q: set %s, or shorten the resource name)", urn.Name(), named)
 		}
 		failures = append(failures, &pulumirpc.CheckFailure{Property: f.prop, Reason: reason})

@@ -3,6 +3,7 @@ package rehearsal
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sync"
@@ -147,7 +148,7 @@ func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureReques
 	if err != nil {
 		return nil, err
 	}
-	c, err := parseConfig(args, req.GetVariables())
+	c, err := parseConfig(args)
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
@@ -162,26 +163,17 @@ func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureReques
 	}, nil
 }
 
-// parseConfig reads the provider configuration from Configure's args, falling back to
-// the older variables map ("aws:config:region" → "eu-west-1", other values as JSON).
-// Structured values may arrive as JSON strings: some SDKs send provider inputs so.
-func parseConfig(args resource.PropertyMap, variables map[string]string) (*config, error) {
+// parseConfig reads the provider configuration from Configure's args. Structured
+// values may arrive as JSON strings: some SDKs send provider inputs so.
+func parseConfig(args resource.PropertyMap) (*config, error) {
 	get := func(key string) resource.PropertyValue {
-		if v, ok := args[resource.PropertyKey(key)]; ok && !v.IsNull() {
-			return v
-		}
-		for _, name := range []string{"aws:config:" + key, "aws:" + key} {
-			if s, ok := variables[name]; ok {
-				return resource.NewStringProperty(s)
-			}
-		}
-		return resource.NewNullProperty()
+		return unsecret(args[resource.PropertyKey(key)])
 	}
 
 	c := &config{accountID: FakeAccountID}
-	region := unsecret(get("region"))
+	region := get("region")
 	if !region.IsString() || region.StringValue() == "" {
-		return nil, fmt.Errorf("the aws provider has no region: set region on the provider")
+		return nil, errors.New("the aws provider has no region: set region on the provider")
 	}
 	c.region = region.StringValue()
 
@@ -193,7 +185,7 @@ func parseConfig(args resource.PropertyMap, variables map[string]string) (*confi
 		c.accountID = allowed[0]
 	}
 
-	tags := decodeJSON(unsecret(get("defaultTags")))
+	tags := decodeJSON(get("defaultTags"))
 	if tags.IsObject() {
 		if inner := decodeJSON(unsecret(tags.ObjectValue()["tags"])); inner.IsObject() {
 			c.defaultTags = inner.ObjectValue()

@@ -128,15 +128,13 @@ func TestConfigure(t *testing.T) {
 		"region":            str("ap-southeast-2"),
 		"allowedAccountIds": strs("111122223333"),
 	})
-	// An older engine sends the variables map, structured values as JSON.
+	// Some SDKs send structured provider inputs as JSON.
 	frankfurt := connect(t, srv)
-	if _, err := frankfurt.Configure(ctx, &pulumirpc.ConfigureRequest{Variables: map[string]string{
-		"aws:config:region":            "eu-central-1",
-		"aws:config:allowedAccountIds": `["444455556666"]`,
-		"aws:config:defaultTags":       `{"tags":{"costCenter":"hosting-eu"}}`,
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	configure(t, frankfurt, resource.PropertyMap{
+		"region":            str("eu-central-1"),
+		"allowedAccountIds": str(`["444455556666"]`),
+		"defaultTags":       resource.MakeSecret(str(`{"tags":{"costCenter":"hosting-eu"}}`)),
+	})
 
 	for _, tt := range []struct {
 		client          pulumirpc.ResourceProviderClient

@@ -126,6 +126,7 @@ func e2eProgram(q queueSpec) pulumi.RunFunc {
 		ctx.Export("keyArn", key.Arn)
 		ctx.Export("queueUrl", queue.Url)
 		ctx.Export("bucket", bucket.Bucket)
+		//lint:ignore SA1019 deprecated for programs to read, but it is what the test checks the provider computes
 		ctx.Export("bucketTags", bucket.TagsAll)
 		ctx.Export("account", pulumi.String(who.AccountId))
 		return nil

@@ -93,7 +93,7 @@ func unprops(t *testing.T, s *structpb.Struct) resource.PropertyMap {
 
 func urn(typ, name string) string { return stack + typ + "::" + name }
 
-func str(s string) resource.PropertyValue { return resource.NewStringProperty(s) }
+func str(s string) resource.PropertyValue  { return resource.NewStringProperty(s) }
 func num(n float64) resource.PropertyValue { return resource.NewNumberProperty(n) }
 func yes(b bool) resource.PropertyValue    { return resource.NewBoolProperty(b) }
 func unknown() resource.PropertyValue {

@@ -32,16 +32,15 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	return &pulumirpc.CreateResponse{Id: id, Properties: props}, nil
 }
 
-// previewOutputs are a preview's outputs: the new inputs as they are (possibly unknown)
-// and, for every attribute AWS computes, the value it had before (an update) or
-// unknown (a create).
+// previewOutputs are a preview's outputs: the new inputs as they are (possibly
+// unknown) and, for every attribute AWS computes, its value before (an update) when the
+// new inputs give it the same value, else unknown — as the real provider plans it.
 func previewOutputs(inputs, computed, before resource.PropertyMap) resource.PropertyMap {
 	out := make(resource.PropertyMap, len(computed))
-	for k := range computed {
-		switch old, kept := before[k]; {
-		case kept:
+	for k, v := range computed {
+		if old, ok := before[k]; ok && old.DeepEquals(v) {
 			out[k] = old
-		default:
+		} else {
 			out[k] = resource.MakeComputed(resource.NewStringProperty(""))
 		}
 	}
@@ -66,33 +65,35 @@ func (p *provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 }
 
 // Update applies new inputs in place: the outputs are the fake answer for the new
-// inputs under the resource's existing id. A preview keeps the computed attributes it
-// had.
+// inputs under the resource's existing id. The fake is deterministic, so the computed
+// attributes an in-place change cannot affect (ARNs, endpoints) stay as they were,
+// and those it does affect (a replication group's members) follow. A preview keeps the
+// computed attributes the new inputs leave as they were; the others are unknown.
 func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	urn := resource.URN(req.GetUrn())
 	news, err := unmarshal(req.GetNews())
 	if err != nil {
 		return nil, err
 	}
-	olds, err := unmarshal(req.GetOlds())
-	if err != nil {
-		return nil, err
-	}
-	oldIn, err := unmarshal(req.GetOldInputs())
-	if err != nil {
-		return nil, err
-	}
 	c := p.config(ctx)
 	_, outputs := mockaws.Attributes(c.region, c.accountID, typeOf(req.GetType(), urn), nameOf(req.GetName(), urn), news)
 	if req.GetPreview() {
-		// Computed attributes are those of the old outputs that were not inputs.
-		kept := make(resource.PropertyMap, len(olds))
+		olds, err := unmarshal(req.GetOlds())
+		if err != nil {
+			return nil, err
+		}
+		oldIn, err := unmarshal(req.GetOldInputs())
+		if err != nil {
+			return nil, err
+		}
+		// The computed attributes are the old outputs that were not inputs.
+		before := make(resource.PropertyMap, len(olds))
 		for k, v := range olds {
 			if _, wasInput := oldIn[k]; !wasInput {
-				kept[k] = v
+				before[k] = v
 			}
 		}
-		outputs = previewOutputs(news, outputs, kept)
+		outputs = previewOutputs(news, outputs, before)
 	}
 	if id := req.GetId(); id != "" {
 		outputs["id"] = resource.NewStringProperty(id)

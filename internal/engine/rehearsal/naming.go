@@ -73,22 +73,24 @@ func generatedName(urn resource.URN, n naming, inputs resource.PropertyMap) stri
 	return name
 }
 
-// autoname fills in the physical name of a resource whose program left it out and
-// returns the property it filled, or "" when the name was given (or the type has none).
-func autoname(typ string, urn resource.URN, inputs resource.PropertyMap) string {
+// autoname fills in the physical name of a resource whose program left it out. It
+// returns the property it filled and the prefix property the name came from, if any;
+// "" when the name was given (or the type has none).
+func autoname(typ string, urn resource.URN, inputs resource.PropertyMap) (prop, from string) {
 	n, ok := namings[typ]
 	if !ok || !absent(inputs, n.prop) || !urn.IsValid() {
-		return ""
+		return "", ""
 	}
 	if n.prefix != "" && !absent(inputs, n.prefix) {
+		from = n.prefix
 		if _, known := knownString(inputs, n.prefix); !known {
 			// The prefix is not known yet (a preview): neither is the name.
 			inputs[resource.PropertyKey(n.prop)] = resource.MakeComputed(resource.NewStringProperty(""))
-			return n.prop
+			return n.prop, from
 		}
 	}
 	inputs[resource.PropertyKey(n.prop)] = resource.NewStringProperty(generatedName(urn, n, inputs))
-	return n.prop
+	return n.prop, from
 }
 
 // fixedName is true when a replacement keeps the resource's physical name as the
@@ -101,5 +103,6 @@ func fixedName(typ string, urn resource.URN, olds, news resource.PropertyMap) bo
 	}
 	oldName, ok1 := knownString(olds, n.prop)
 	newName, ok2 := knownString(news, n.prop)
-	return ok1 && ok2 && oldName == newName && newName != generatedName(urn, n, news)
+	return ok1 && ok2 && oldName == newName &&
+		newName != generatedName(urn, n, news) && newName != generatedName(urn, n, olds)
 }

@@ -66,7 +66,7 @@ var forceNew = map[string]replaceRule{
 	"aws:kms/key:Key": {
 		keys: []string{"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},
 	},
-	// cloudwatch logs/group.go
+	// logs/group.go
 	"aws:cloudwatch/logGroup:LogGroup": {keys: []string{"logGroupClass", "name", "namePrefix"}},
 	// sns/topic.go
 	"aws:sns/topic:Topic": {keys: []string{"fifoTopic", "name", "namePrefix"}},
@@ -167,7 +167,7 @@ var forceNew = map[string]replaceRule{
 	"aws:rds/clusterParameterGroup:ClusterParameterGroup": {keys: []string{"description", "family", "name", "namePrefix"}},
 	// elasticache/subnet_group.go
 	"aws:elasticache/subnetGroup:SubnetGroup": {keys: []string{"name"}},
-	// sqs/redrive_allow_policy.go
+	// sqs/queue_redrive_allow_policy.go
 	"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": {keys: []string{"queueUrl"}},
 	// s3/bucket_*.go: each belongs to its bucket
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     {keys: []string{"bucket"}},

@@ -30,7 +30,6 @@ const stopGrace = 5 * time.Second
 
 // Server serves one rehearsal provider on 127.0.0.1. Start one per region run.
 type Server struct {
-	provider *provider
 	grpc     *grpc.Server
 	port     int
 	serveErr chan error
@@ -67,7 +66,6 @@ func start(observe func(method string)) (*Server, error) {
 	pulumirpc.RegisterResourceProviderServer(g, p)
 
 	s := &Server{
-		provider: p,
 		grpc:     g,
 		port:     lis.Addr().(*net.TCPAddr).Port,
 		serveErr: make(chan error, 1),

@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/spec"
+)
+
+// End-to-end tests: the real Pulumi CLI (bin/pulumi, built by `make tools`) driving the
+// region programs against the rehearsal provider. No cloud, no credentials.
+
+// e2e is a working directory holding a copy of the shipped region files.
+type e2e struct {
+	t   *testing.T
+	dir string
+}
+
+func newE2E(t *testing.T) *e2e {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end tests need the Pulumi CLI; skipped with -short")
+	}
+	root := repoRoot(t)
+	bin := filepath.Join(root, "bin")
+	if _, err := os.Stat(filepath.Join(bin, "pulumi")); err != nil {
+		t.Fatalf("bin/pulumi is missing: run `make tools` (make test does it for you)")
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "regions"), os.DirFS(filepath.Join(root, "regions"))); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	return &e2e{t: t, dir: dir}
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = parent
+	}
+}
+
+// run executes regionctl with args and returns its exit code and output.
+func (e *e2e) run(ctx context.Context, args ...string) (int, string, string) {
+	ios, out, errOut := TestIO(false)
+	root := NewRootCmd(ios)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return exitCode(ios, err, ctx.Err() != nil), out.String(), errOut.String()
+}
+
+// changes runs a --json engine command and returns each region's change counts.
+func (e *e2e) changes(wantCode int, args ...string) map[string]engine.Changes {
+	e.t.Helper()
+	code, out, errOut := e.run(context.Background(), append(args, "--json")...)
+	if code != wantCode {
+		e.t.Fatalf("regionctl %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, wantCode, out, errOut)
+	}
+	var doc struct {
+		Regions []struct {
+			Name    string         `json:"name"`
+			Changes engine.Changes `json:"changes"`
+		} `json:"regions"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		e.t.Fatalf("regionctl %s: stdout is not JSON: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	got := map[string]engine.Changes{}
+	for _, r := range doc.Regions {
+		got[r.Name] = r.Changes
+	}
+	return got
+}
+
+// edit rewrites a region file, replacing old with new exactly once.
+func (e *e2e) edit(region, old, new string) {
+	e.t.Helper()
+	path := filepath.Join(e.dir, "regions", region+".yaml")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if strings.Count(string(b), old) != 1 {
+		e.t.Fatalf("%s: %q does not occur exactly once", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestE2ERegionLifecycle(t *testing.T) {
+	e := newE2E(t)
+
+	created := e.changes(ExitOK, "up", "eu-west-1", "--rehearse", "--yes")["eu-west-1"]
+	if created.Create < 100 || created.Update+created.Replace+created.Delete != 0 {
+		t.Fatalf("first up: %+v, want the whole region created", created)
+	}
+	if again := e.changes(ExitOK, "up", "eu-west-1", "--rehearse", "--yes")["eu-west-1"]; again.Pending() || again.Same != created.Create {
+		t.Fatalf("second up: %+v, want no changes and %d unchanged", again, created.Create)
+	}
+	e.changes(ExitOK, "preview", "eu-west-1", "--rehearse", "--expect-no-changes")
+
+	// One queue setting: exactly one update, and --expect-no-changes says so with exit 5.
+	e.edit("eu-west-1", "visibilityTimeoutSeconds: 60", "visibilityTimeoutSeconds: 90")
+	if got := e.changes(ExitChangesPending, "preview", "eu-west-1", "--rehearse", "--expect-no-changes")["eu-west-1"]; got != (engine.Changes{Update: 1, Same: created.Create - 1}) {
+		t.Fatalf("preview after editing the queue: %+v, want exactly one update", got)
+	}
+	if got := e.changes(ExitOK, "up", "eu-west-1", "--rehearse", "--yes")["eu-west-1"]; got.Update != 1 || got.Create+got.Replace+got.Delete != 0 {
+		t.Fatalf("up after editing the queue: %+v, want exactly one update", got)
+	}
+
+	// A new database engine replaces the cluster: shown by preview, refused by up, nothing applied.
+	e.edit("eu-west-1", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.05.2", "engine: aurora-postgresql\n    engineVersion: \"16.4\"")
+	code, out, _ := e.run(context.Background(), "preview", "eu-west-1", "--rehearse")
+	if code != ExitPolicyViolation || !strings.Contains(out, "blast.replace") || !strings.Contains(out, "engine") {
+		t.Fatalf("preview of an engine change: exit %d, want 3 naming blast.replace and the engine property:\n%s", code, out)
+	}
+	code, out, errOut := e.run(context.Background(), "up", "eu-west-1", "--rehearse", "--yes")
+	if code != ExitPolicyViolation || !strings.Contains(errOut, "refused by policy, nothing applied") {
+		t.Fatalf("up of an engine change: exit %d, want 3:\n%s\n%s", code, out, errOut)
+	}
+	e.edit("eu-west-1", "engine: aurora-postgresql\n    engineVersion: \"16.4\"", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.05.2")
+	e.changes(ExitOK, "preview", "eu-west-1", "--rehearse", "--expect-no-changes")
+
+	// Destroy: refused while protected, then everything goes with --unprotect.
+	code, _, errOut = e.run(context.Background(), "destroy", "eu-west-1", "--rehearse", "--yes")
+	if code != ExitFailure || !strings.Contains(errOut, "pass --unprotect") {
+		t.Fatalf("destroy of a protected region: exit %d, want 1 asking for --unprotect:\n%s", code, errOut)
+	}
+	if got := e.changes(ExitOK, "destroy", "eu-west-1", "--rehearse", "--yes", "--unprotect")["eu-west-1"]; got.Delete != created.Create {
+		t.Fatalf("destroy: %+v, want %d deleted", got, created.Create)
+	}
+	code, out, _ = e.run(context.Background(), "status", "eu-west-1", "--rehearse")
+	if code != ExitOK || !strings.Contains(out, "not deployed") {
+		t.Fatalf("status after destroy: exit %d\n%s", code, out)
+	}
+}
+
+func TestE2ETwoRegionsInParallel(t *testing.T) {
+	e := newE2E(t)
+	got := e.changes(ExitOK, "up", "eu-west-1", "ap-southeast-2", "--rehearse", "--yes")
+	for _, id := range []string{"eu-west-1", "ap-southeast-2"} {
+		if got[id].Create < 100 {
+			t.Errorf("%s: %+v, want the whole region created", id, got[id])
+		}
+	}
+	code, out, _ := e.run(context.Background(), "outputs", "ap-southeast-2", "--rehearse")
+	if code != ExitOK || !strings.Contains(out, "vpcId: ") {
+		t.Errorf("outputs: exit %d\n%s", code, out)
+	}
+}
+
+// TestE2EConcurrentUpHitsLock starts a second up while the first is applying: the
+// second gets the backend's lock error explained in one line, the first completes.
+func TestE2EConcurrentUpHitsLock(t *testing.T) {
+	e := newE2E(t)
+	backend, err := engine.ResolveBackend("", true, os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regions := loadRegions(t, "eu-west-1")
+	applying := make(chan struct{})
+	var once sync.Once
+	first := &engine.Automation{Settings: engine.Settings{Backend: backend, Rehearse: true, Pulumi: pulumiCLI(t),
+		Progress: func(ev engine.RegionEvent) {
+			if o := ev.Event.ResOutputsEvent; o != nil && !o.Planning && o.Metadata.Op == apitype.OpCreate {
+				once.Do(func() { close(applying) })
+			}
+		}}}
+	var wg sync.WaitGroup
+	var firstResult []engine.Result
+	wg.Add(1)
+	go func() { defer wg.Done(); firstResult = first.Run(context.Background(), engine.Up, regions) }()
+	select {
+	case <-applying:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the first up never started applying")
+	}
+	code, _, errOut := e.run(context.Background(), "up", "eu-west-1", "--rehearse", "--yes")
+	wg.Wait()
+	if code != ExitFailure || !strings.Contains(errOut, `region "eu-west-1" is being changed by another run`) {
+		t.Errorf("second up: exit %d, want 1 with the lock explained:\n%s", code, errOut)
+	}
+	if strings.Count(strings.TrimSpace(errOut), "\n") > 200 || strings.Contains(errOut, "stdout:") {
+		t.Errorf("lock error should be one line, not the engine's output:\n%s", errOut)
+	}
+	if firstResult[0].Err != nil || firstResult[0].Changes.Create < 100 {
+		t.Errorf("first up: %+v", firstResult[0])
+	}
+}
+
+// TestE2ECancelThenResume cancels an up mid-way (the engine's own cancel) and checks
+// the state stays consistent: the next up completes the region, the one after is a no-op.
+func TestE2ECancelThenResume(t *testing.T) {
+	e := newE2E(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	backend, err := engine.ResolveBackend("", true, os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	runner := &engine.Automation{Settings: engine.Settings{Backend: backend, Rehearse: true, Pulumi: pulumiCLI(t),
+		Progress: func(ev engine.RegionEvent) {
+			if o := ev.Event.ResOutputsEvent; o != nil && !o.Planning && o.Metadata.Op == apitype.OpCreate {
+				once.Do(cancel)
+			}
+		}}}
+	res := runner.Run(ctx, engine.Up, loadRegions(t, "eu-west-1"))[0]
+	if res.Err == nil || codeOf(res.Err) != ExitCancelled {
+		t.Fatalf("cancelled up: err %v, want a cancellation", res.Err)
+	}
+	resumed := e.changes(ExitOK, "up", "eu-west-1", "--rehearse", "--yes")["eu-west-1"]
+	if resumed.Create == 0 || resumed.Replace+resumed.Delete != 0 {
+		t.Fatalf("up after cancel: %+v, want the rest created", resumed)
+	}
+	if again := e.changes(ExitOK, "up", "eu-west-1", "--rehearse", "--yes")["eu-west-1"]; again.Pending() {
+		t.Fatalf("up after resuming: %+v, want no changes", again)
+	}
+}
+
+func pulumiCLI(t *testing.T) auto.PulumiCommand {
+	t.Helper()
+	cmd, err := engine.FindPulumi()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+func loadRegions(t *testing.T, ids ...string) []*spec.Region {
+	t.Helper()
+	regions, err := spec.LoadDir("regions", ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return regions
+}
