@@ -38,9 +38,10 @@ lint: ## gofmt, go vet and staticcheck (pinned)
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-bench: ## offline plan benchmarks: one region, all shipped regions, a 50-region fleet
+bench: build tools ## offline plan benchmarks, then whole-process rehearsal up/preview benchmarks
 	$(GO) test -run '^$$' -bench '^BenchmarkPlan(OneRegion|AllRegions)$$' -benchmem -count $(BENCHCOUNT) ./internal/engine
 	$(GO) test -run '^$$' -bench '^BenchmarkPlanFleet50$$' -benchmem -count $(BENCHCOUNT) ./internal/engine
+	$(GO) test -run '^$$' -bench '^BenchmarkRehearsal' -benchtime 1x -count $(BENCHCOUNT) -timeout 30m ./internal/cli
 
 generate: ## regenerate AWS region data and the region-file JSON Schema
 	$(GO) generate ./...

@@ -40,6 +40,18 @@ func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ios := SystemIO()
+	finished := make(chan struct{})
+	defer close(finished) // runs before stop, so a normal return prints nothing
+	go func() {
+		// The first Ctrl-C cancels: running engines are interrupted and stop cleanly.
+		// Restoring the default handler makes a second Ctrl-C abort at once.
+		select {
+		case <-ctx.Done():
+			stop()
+			fmt.Fprintln(ios.ErrOut, "cancelling: waiting for running operations to stop cleanly (Ctrl-C again to abort)")
+		case <-finished:
+		}
+	}()
 	cmd := NewRootCmd(ios)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)

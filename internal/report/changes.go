@@ -1,6 +1,8 @@
 package report
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -53,6 +55,8 @@ func ChangesTable(w io.Writer, results []engine.Result) error {
 	for _, r := range results {
 		status := "ok"
 		switch {
+		case errors.Is(r.Err, context.Canceled):
+			status = "cancelled"
 		case r.Err != nil:
 			status = "failed"
 		case r.Retained > 0:
