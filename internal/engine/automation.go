@@ -152,7 +152,36 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 	return res
 }
 
+// A self-managed backend lets a preview read the state without the lock, so a preview
+// racing another run's write can read a half-written checkpoint. That is another run
+// at work: wait and read again, and call it a held lock if it persists.
+const (
+	tornStateRetries = 3
+	tornStateWait    = time.Second
+)
+
+func isTornState(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "failed to load checkpoint")
+}
+
 func (a *Automation) preview(ctx context.Context, stack auto.Stack, r *spec.Region, res *Result) error {
+	for attempt := 1; ; attempt++ {
+		err := a.previewOnce(ctx, stack, r, res)
+		if !isTornState(err) {
+			return err
+		}
+		if attempt == tornStateRetries {
+			return &LockedError{Region: r.Region, Backend: a.Backend.URL}
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(tornStateWait):
+		}
+	}
+}
+
+func (a *Automation) previewOnce(ctx context.Context, stack auto.Stack, r *spec.Region, res *Result) error {
 	c := a.collector(r.Region, Preview)
 	opts := []optpreview.Option{optpreview.EventStreams(c.events)}
 	var diff strings.Builder

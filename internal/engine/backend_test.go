@@ -1,0 +1,105 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/regionctl/regionctl/internal/manifest"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestResolveBackend(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	pw := map[string]string{"PULUMI_CONFIG_PASSPHRASE": "pw"}
+	tests := []struct {
+		name      string
+		flag      string
+		rehearse  bool
+		env       map[string]string
+		wantURL   string
+		wantPass  string
+		wantError string
+	}{
+		{name: "default folder", env: pw, wantURL: "file://" + filepath.Join(dir, StateDir), wantPass: "pw"},
+		{name: "flag wins", flag: "s3://bucket/state", env: map[string]string{"PULUMI_CONFIG_PASSPHRASE": "pw", "PULUMI_BACKEND_URL": "gs://x"}, wantURL: "s3://bucket/state", wantPass: "pw"},
+		{name: "environment", env: map[string]string{"PULUMI_CONFIG_PASSPHRASE": "pw", "PULUMI_BACKEND_URL": "gs://x"}, wantURL: "gs://x", wantPass: "pw"},
+		{name: "relative file made absolute", flag: "file://state", env: pw, wantURL: "file://" + filepath.Join(dir, "state"), wantPass: "pw"},
+		{name: "cloud needs no passphrase", flag: "https://api.pulumi.com", wantURL: "https://api.pulumi.com"},
+		{name: "passphrase file is enough", env: map[string]string{"PULUMI_CONFIG_PASSPHRASE_FILE": "/run/pw"}, wantURL: "file://" + filepath.Join(dir, StateDir)},
+		{name: "no passphrase refused", flag: "s3://b", wantError: "PULUMI_CONFIG_PASSPHRASE is not set: the state backend s3://b encrypts secrets with a passphrase; set it (from your secret store) and use the same one on every run"},
+		{name: "credentials never echoed", flag: "postgres://user:secret@db/state", wantError: "PULUMI_CONFIG_PASSPHRASE is not set: the state backend postgres://user@db/state encrypts"},
+		{name: "rehearsal own state", rehearse: true, env: map[string]string{"PULUMI_BACKEND_URL": "s3://real"}, wantURL: "file://" + filepath.Join(dir, RehearsalDir, "state"), wantPass: rehearsalPassword},
+		{name: "rehearsal refuses --state", rehearse: true, flag: "s3://real", wantError: "--state cannot be used with --rehearse: a rehearsal keeps its own state in .regionctl/rehearsal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := ResolveBackend(tt.flag, tt.rehearse, env(tt.env))
+			if tt.wantError != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantError) {
+					t.Fatalf("error = %v, want prefix %q", err, tt.wantError)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.URL != tt.wantURL || b.Passphrase != tt.wantPass {
+				t.Errorf("got %q / %q, want %q / %q", b.URL, b.Passphrase, tt.wantURL, tt.wantPass)
+			}
+		})
+	}
+}
+
+func TestChangedKeys(t *testing.T) {
+	secret := map[string]any{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}
+	old := map[string]any{"engine": "aurora-mysql", "port": 3306.0, "tags": map[string]any{"a": "b"}, "password": secret, "arn": "arn:1"}
+	new := map[string]any{"engine": "aurora-postgresql", "port": 3306, "tags": map[string]any{"a": "b"}, "password": manifest.SecretMask,
+		"arn": manifest.UnknownMask, "newKey": true}
+	if got, want := changedKeys(old, new), []string{"engine", "newKey"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("changedKeys = %v, want %v", got, want)
+	}
+}
+
+func TestMaskUnknowns(t *testing.T) {
+	in := map[string]any{"id": "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "list": []any{"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "x"}, "n": 1.0}
+	want := map[string]any{"id": manifest.UnknownMask, "list": []any{manifest.UnknownMask, "x"}, "n": 1.0}
+	if got := maskUnknowns(in); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestURNHelpers(t *testing.T) {
+	urn := "urn:pulumi:eu-west-1::regionctl::regionctl:stacks:Database$aws:rds/cluster:Cluster::database-main-cluster"
+	if got := urnLabel(urn); got != "aws:rds/cluster:Cluster database-main-cluster" {
+		t.Errorf("urnLabel = %q", got)
+	}
+	if got := urnType(urn); got != "aws:rds/cluster:Cluster" {
+		t.Errorf("urnType = %q", got)
+	}
+	if got := urnName(urn); got != "database-main-cluster" {
+		t.Errorf("urnName = %q", got)
+	}
+}
+
+func TestExplain(t *testing.T) {
+	if got := explain("eu-west-1", "file:///s", errors.New("boom")).Error(); got != `region "eu-west-1": boom` {
+		t.Errorf("plain: %q", got)
+	}
+	already := fmt.Errorf(`region "eu-west-1": refused`)
+	if got := explain("eu-west-1", "file:///s", already); got != already {
+		t.Errorf("an error naming the region must pass unchanged, got %q", got)
+	}
+	locked := (&LockedError{Region: "eu-west-1", Backend: "file:///s"}).Error()
+	if !strings.Contains(locked, "/s/.pulumi/locks/regionctl/eu-west-1/") || strings.Contains(locked, "\n") {
+		t.Errorf("lock message: %q", locked)
+	}
+	if !isTornState(errors.New("stderr: error: failed to load checkpoint: EOF")) || isTornState(errors.New("other")) {
+		t.Error("torn state detection")
+	}
+}
