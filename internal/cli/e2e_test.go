@@ -15,6 +15,7 @@ import (
 
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/internal/testutil"
 )
 
 // End-to-end tests: the real Pulumi CLI (bin/pulumi, built by `make tools`) driving the
@@ -31,36 +32,16 @@ func newE2E(t *testing.T) *e2e {
 	if testing.Short() {
 		t.Skip("end-to-end tests need the Pulumi CLI; skipped with -short")
 	}
-	root := repoRoot(t)
+	root := testutil.RepoRoot(t)
 	bin := filepath.Join(root, "bin")
 	if _, err := os.Stat(filepath.Join(bin, "pulumi")); err != nil {
 		t.Fatalf("bin/pulumi is missing: run `make tools` (make test does it for you)")
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	dir := t.TempDir()
-	if err := os.CopyFS(filepath.Join(dir, "regions"), os.DirFS(filepath.Join(root, "regions"))); err != nil {
-		t.Fatal(err)
-	}
+	testutil.CopyRegions(t, dir)
 	t.Chdir(dir)
 	return &e2e{t: t, dir: dir}
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
 }
 
 // run executes regionctl with args and returns its exit code and output.

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/regionctl/regionctl/internal/testutil"
 )
 
 // Whole-process benchmarks of the rehearsal lifecycle: each iteration runs
@@ -13,7 +15,7 @@ import (
 
 func benchDir(b *testing.B) (bin, dir string) {
 	b.Helper()
-	root := repoRootB(b)
+	root := testutil.RepoRoot(b)
 	bin = filepath.Join(root, "bin", "regionctl")
 	for _, need := range []string{bin, filepath.Join(root, "bin", "pulumi")} {
 		if _, err := os.Stat(need); err != nil {
@@ -21,27 +23,8 @@ func benchDir(b *testing.B) (bin, dir string) {
 		}
 	}
 	dir = b.TempDir()
-	if err := os.CopyFS(filepath.Join(dir, "regions"), os.DirFS(filepath.Join(root, "regions"))); err != nil {
-		b.Fatal(err)
-	}
+	testutil.CopyRegions(b, dir)
 	return bin, dir
-}
-
-func repoRootB(b *testing.B) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			b.Fatal("no go.mod above the benchmark")
-		}
-		dir = parent
-	}
 }
 
 func regionctl(b *testing.B, bin, dir string, args ...string) {

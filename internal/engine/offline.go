@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -42,24 +41,11 @@ func (o Offline) Plan(ctx context.Context, regions []*spec.Region) ([]manifest.R
 	}
 	out := make([]manifest.Region, len(regions))
 	errs := make([]error, len(regions))
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
-	for i, r := range regions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-			case <-ctx.Done():
-				errs[i] = &RegionError{Region: r.Region, Err: ctx.Err()}
-				return
-			}
-			m, err := PlanRegion(r)
-			out[i], errs[i] = m, err
-		}()
-	}
-	wg.Wait()
+	eachRegion(ctx, len(regions), limit, func(i int) {
+		out[i], errs[i] = PlanRegion(regions[i])
+	}, func(i int) {
+		errs[i] = &RegionError{Region: regions[i].Region, Err: ctx.Err()}
+	})
 	return out, errors.Join(errs...)
 }
 

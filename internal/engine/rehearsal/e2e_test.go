@@ -23,26 +23,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// repoRoot walks up from the test's directory to the module root (go.mod).
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
+	"github.com/regionctl/regionctl/internal/testutil"
+)
 
 // calls records the provider methods the engine calls, in order of first call.
 type calls struct {
@@ -140,7 +123,7 @@ func TestEngineAttaches(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: runs the Pulumi CLI")
 	}
-	root := repoRoot(t)
+	root := testutil.RepoRoot(t)
 	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
 		t.Skipf("no Pulumi CLI at %s: `make tools` builds it", filepath.Join(root, "bin", "pulumi"))
 	}
