@@ -459,7 +459,7 @@ type LockedError struct {
 func (e *LockedError) Error() string {
 	fix := "`pulumi cancel` on that stack"
 	if !IsCloudBackend(e.Backend) {
-		fix = fmt.Sprintf("deleting its lock under %s/.pulumi/locks/%s/%s/", redact(e.Backend), Project, e.Region)
+		fix = fmt.Sprintf("deleting its lock under %s/.pulumi/locks/organization/%s/%s/", redact(e.Backend), Project, e.Region)
 	}
 	return fmt.Sprintf("region %q is being changed by another run (the state backend holds its lock); "+
 		"wait for that run to finish, or if it died, release the lock by %s", e.Region, fix)

@@ -96,7 +96,7 @@ func TestExplain(t *testing.T) {
 		t.Errorf("an error naming the region must pass unchanged, got %q", got)
 	}
 	locked := (&LockedError{Region: "eu-west-1", Backend: "file:///s"}).Error()
-	if !strings.Contains(locked, "/s/.pulumi/locks/regionctl/eu-west-1/") || strings.Contains(locked, "\n") {
+	if !strings.Contains(locked, "/s/.pulumi/locks/organization/regionctl/eu-west-1/") || strings.Contains(locked, "\n") {
 		t.Errorf("lock message: %q", locked)
 	}
 	if !isTornState(errors.New("stderr: error: failed to load checkpoint: EOF")) || isTornState(errors.New("other")) {
