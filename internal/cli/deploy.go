@@ -137,6 +137,7 @@ func deployRun(ctx context.Context, opts *DeployOptions) error {
 		ids[i] = r.Region
 	}
 	progress := report.NewProgress(errOut, opts.IO.IsTTY, ids, opts.Now)
+	progress.Width = opts.IO.Width
 	gate := &guard{opts: opts, progress: progress, regions: regions}
 	settings := engine.Settings{
 		Backend:   backend,

@@ -15,16 +15,24 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 	IsTTY  bool
+	// Width is the terminal's width in columns when IsTTY, else 0.
+	Width int
 }
 
 // SystemIO is the process's own streams.
 func SystemIO() *IOStreams {
-	return &IOStreams{
+	ios := &IOStreams{
 		In:     os.Stdin,
 		Out:    os.Stdout,
 		ErrOut: os.Stderr,
 		IsTTY:  term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stderr.Fd())),
 	}
+	if ios.IsTTY {
+		if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil {
+			ios.Width = w
+		}
+	}
+	return ios
 }
 
 // TestIO returns streams backed by buffers, for tests.

@@ -14,6 +14,9 @@ import (
 // region (resources done, the current operations, elapsed time), redrawn in place;
 // elsewhere (CI logs) one plain timestamped line per finished step.
 type Progress struct {
+	// Width truncates live lines so they never wrap (a wrapped line breaks the redraw);
+	// 0 leaves them whole.
+	Width   int
 	w       io.Writer
 	tty     bool
 	now     func() time.Time
@@ -195,7 +198,11 @@ func (p *Progress) draw(frame int) {
 		if n := len(st.active); n > 1 {
 			current += fmt.Sprintf(" (+%d)", n-1)
 		}
-		fmt.Fprintf(&b, "\x1b[2K%s %-16s %-8s %-9s %7s  %s\n", mark, r, st.phase, count, elapsed, current)
+		line := fmt.Sprintf("%s %-16s %-8s %-9s %7s  %s", mark, r, st.phase, count, elapsed, current)
+		if runes := []rune(line); p.Width > 1 && len(runes) >= p.Width {
+			line = string(runes[:p.Width-2]) + "…"
+		}
+		fmt.Fprintf(&b, "\x1b[2K%s\n", line)
 	}
 	p.drawn = len(p.regions)
 	_, _ = io.WriteString(p.w, b.String())
