@@ -59,7 +59,7 @@ func newDeployCmd(ios *IOStreams, g *Globals, op engine.Operation, runF func(*De
 		Example: fmt.Sprintf("  regionctl %s eu-west-1 --rehearse\n  regionctl %s --all --parallel 2", op, op),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RegionsDir, opts.JSON, opts.StateURL, opts.Regions = g.RegionsDir, g.JSON, g.StateURL, args
-			if err := needRegions(opts.All, args); err != nil {
+			if err := needRegions(cmd.Name(), opts.All, args); err != nil {
 				return err
 			}
 			if opts.Parallel < 0 {

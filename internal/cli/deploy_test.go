@@ -33,7 +33,7 @@ func TestDeployCmdParsesArgs(t *testing.T) {
 		{op: engine.Preview, argv: "preview eu-west-1 --yes", wantErr: "unknown flag: --yes"},
 		{op: engine.Up, argv: "up eu-west-1 --unprotect", wantErr: "unknown flag: --unprotect"},
 		{op: engine.Destroy, argv: "destroy eu-west-1 --expect-no-changes", wantErr: "unknown flag: --expect-no-changes"},
-		{op: engine.Up, argv: "up", wantErr: "name at least one region (regionctl plan eu-west-1) or use --all"},
+		{op: engine.Up, argv: "up", wantErr: "name at least one region (regionctl up eu-west-1) or use --all"},
 		{op: engine.Up, argv: "up eu-west-1 --parallel -1", wantErr: "--parallel must be 0 (all at once) or more"},
 	}
 	for _, tt := range tests {

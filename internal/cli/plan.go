@@ -43,7 +43,7 @@ func newPlanCmd(ios *IOStreams, g *Globals, runF func(*PlanOptions) error, plann
 		Example: "  regionctl plan eu-west-1\n  regionctl plan --all --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RegionsDir, opts.JSON, opts.Regions = g.RegionsDir, g.JSON, args
-			if err := needRegions(opts.All, args); err != nil {
+			if err := needRegions(cmd.Name(), opts.All, args); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -57,12 +57,12 @@ func newPlanCmd(ios *IOStreams, g *Globals, runF func(*PlanOptions) error, plann
 }
 
 // needRegions rejects a command line that names no region, or names some and --all.
-func needRegions(all bool, args []string) error {
+func needRegions(command string, all bool, args []string) error {
 	switch {
 	case all && len(args) > 0:
 		return &exitError{code: ExitFailure, err: fmt.Errorf("name regions or use --all, not both")}
 	case !all && len(args) == 0:
-		return &exitError{code: ExitFailure, err: fmt.Errorf("name at least one region (regionctl plan eu-west-1) or use --all")}
+		return &exitError{code: ExitFailure, err: fmt.Errorf("name at least one region (regionctl %s eu-west-1) or use --all", command)}
 	}
 	return nil
 }
