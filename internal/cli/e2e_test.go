@@ -110,13 +110,17 @@ func TestE2ERegionLifecycle(t *testing.T) {
 	if got := e.changes(ExitChangesPending, "preview", "eu-west-1", "--rehearse", "--expect-no-changes")["eu-west-1"]; got != (engine.Changes{Update: 1, Same: created.Create - 1}) {
 		t.Fatalf("preview after editing the queue: %+v, want exactly one update", got)
 	}
+	code, out, _ := e.run(context.Background(), "preview", "eu-west-1", "--rehearse", "--diff")
+	if code != ExitOK || !strings.Contains(out, "visibilityTimeoutSeconds: 60 => 90") {
+		t.Fatalf("preview --diff: exit %d, want the engine's property diff:\n%s", code, out)
+	}
 	if got := e.changes(ExitOK, "up", "eu-west-1", "--rehearse", "--yes")["eu-west-1"]; got.Update != 1 || got.Create+got.Replace+got.Delete != 0 {
 		t.Fatalf("up after editing the queue: %+v, want exactly one update", got)
 	}
 
 	// A new database engine replaces the cluster: shown by preview, refused by up, nothing applied.
 	e.edit("eu-west-1", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.05.2", "engine: aurora-postgresql\n    engineVersion: \"16.4\"")
-	code, out, _ := e.run(context.Background(), "preview", "eu-west-1", "--rehearse")
+	code, out, _ = e.run(context.Background(), "preview", "eu-west-1", "--rehearse")
 	if code != ExitPolicyViolation || !strings.Contains(out, "blast.replace") || !strings.Contains(out, "engine") {
 		t.Fatalf("preview of an engine change: exit %d, want 3 naming blast.replace and the engine property:\n%s", code, out)
 	}
