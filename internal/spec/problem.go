@@ -45,7 +45,7 @@ type Problems []Problem
 // Error implements error.
 func (ps Problems) Error() string {
 	sorted := append(Problems(nil), ps...)
-	sorted.sort()
+	sorted.Sort()
 	lines := make([]string, len(sorted))
 	for i, p := range sorted {
 		lines[i] = p.String()
@@ -53,9 +53,9 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// sort orders problems by file, line and column, keeping the order of problems found at
+// Sort orders problems by file, line and column, keeping the order of problems found at
 // the same place.
-func (ps Problems) sort() {
+func (ps Problems) Sort() {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
 		if a.Path != b.Path {
@@ -74,7 +74,7 @@ func (ps Problems) err() error {
 	if len(ps) == 0 {
 		return nil
 	}
-	ps.sort()
+	ps.Sort()
 	return ps
 }
 
@@ -84,7 +84,7 @@ const maxProblems = 50
 
 // capped sorts ps and keeps the first maxProblems, saying how many more there were.
 func (ps Problems) capped() Problems {
-	ps.sort()
+	ps.Sort()
 	if len(ps) <= maxProblems {
 		return ps
 	}

@@ -6,10 +6,7 @@ package cache
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -63,19 +60,9 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	parent := pulumi.Parent(c)
 	rg := args.Cache
 
-	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
-		VpcId:       args.VpcID,
-		Description: pulumi.String("Redis " + rg.Name + ": servers only"),
-		Tags:        pulumi.StringMap{"Name": pulumi.String(name + "-sg")},
-	}, parent)
+	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Redis " + rg.Name + ": servers only", args.AppSecurityGroups, redisPort, parent)
 	if err != nil {
 		return nil, err
-	}
-	for _, fleet := range slices.Sorted(maps.Keys(args.AppSecurityGroups)) {
-		if _, err := sgrule.Ingress(ctx, name+"-from-"+fleet, sg.ID().ToStringOutput(), "servers of fleet "+fleet,
-			sgrule.Peer{Group: args.AppSecurityGroups[fleet].ToStringOutput()}, redisPort, parent); err != nil {
-			return nil, err
-		}
 	}
 
 	subnets, err := elasticache.NewSubnetGroup(ctx, name+"-subnets", &elasticache.SubnetGroupArgs{

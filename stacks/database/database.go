@@ -7,12 +7,9 @@ package database
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -80,19 +77,9 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	// engine refuses while protected, and a removal leaves the cluster in place.
 	keep := []pulumi.ResourceOption{parent, pulumi.Protect(true), pulumi.RetainOnDelete(true)}
 
-	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
-		VpcId:       args.VpcID,
-		Description: pulumi.String("Aurora cluster " + db.Name + ": servers only"),
-		Tags:        pulumi.StringMap{"Name": pulumi.String(name + "-sg")},
-	}, parent)
+	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Aurora cluster " + db.Name + ": servers only", args.AppSecurityGroups, e.port, parent)
 	if err != nil {
 		return nil, err
-	}
-	for _, fleet := range slices.Sorted(maps.Keys(args.AppSecurityGroups)) {
-		if _, err := sgrule.Ingress(ctx, name+"-from-"+fleet, sg.ID().ToStringOutput(), "servers of fleet "+fleet,
-			sgrule.Peer{Group: args.AppSecurityGroups[fleet].ToStringOutput()}, e.port, parent); err != nil {
-			return nil, err
-		}
 	}
 
 	subnets, err := rds.NewSubnetGroup(ctx, name+"-subnets", &rds.SubnetGroupArgs{

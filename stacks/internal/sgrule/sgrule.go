@@ -6,9 +6,34 @@
 package sgrule
 
 import (
+	"maps"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
+
+// DataStoreGroup creates a data store's security group (<name>-sg) that admits only
+// the servers of each fleet in appGroups, on port: the chain app → data, nothing else.
+func DataStoreGroup(ctx *pulumi.Context, name string, vpcID pulumi.StringInput, desc string,
+	appGroups map[string]pulumi.StringInput, port int, opts ...pulumi.ResourceOption) (*ec2.SecurityGroup, error) {
+	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
+		VpcId:       vpcID,
+		Description: pulumi.String(desc),
+		Tags:        pulumi.StringMap{"Name": pulumi.String(name + "-sg")},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, fleet := range slices.Sorted(maps.Keys(appGroups)) {
+		if _, err := Ingress(ctx, name+"-from-"+fleet, sg.ID().ToStringOutput(), "servers of fleet "+fleet,
+			Peer{Group: appGroups[fleet].ToStringOutput()}, port, opts...); err != nil {
+			return nil, err
+		}
+	}
+	return sg, nil
+}
 
 // Peer is the other side of a rule: exactly one of CIDR and Group (a security
 // group id).
