@@ -60,16 +60,27 @@ func realReader(s engine.Settings) (StackReader, error) {
 	return &engine.Automation{Settings: s}, nil
 }
 
+// openState loads the named regions and opens the state backend for reading, as
+// outputs and status both need.
+func openState(dir, stateURL string, rehearse bool, getenv func(string) string,
+	newReader func(engine.Settings) (StackReader, error), ids ...string) ([]*spec.Region, StackReader, error) {
+	regions, err := spec.LoadDir(dir, ids...)
+	if err != nil {
+		return nil, nil, invalidConfig(err)
+	}
+	backend, err := engine.ResolveBackend(stateURL, rehearse, getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	reader, err := newReader(engine.Settings{Backend: backend, Rehearse: rehearse})
+	if err != nil {
+		return nil, nil, err
+	}
+	return regions, reader, nil
+}
+
 func outputsRun(ctx context.Context, opts *OutputsOptions) error {
-	regions, err := spec.LoadDir(opts.RegionsDir, opts.Region)
-	if err != nil {
-		return invalidConfig(err)
-	}
-	backend, err := engine.ResolveBackend(opts.StateURL, opts.Rehearse, opts.Getenv)
-	if err != nil {
-		return err
-	}
-	reader, err := opts.NewReader(engine.Settings{Backend: backend, Rehearse: opts.Rehearse})
+	regions, reader, err := openState(opts.RegionsDir, opts.StateURL, opts.Rehearse, opts.Getenv, opts.NewReader, opts.Region)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/regionctl/regionctl/internal/engine"
-	"github.com/regionctl/regionctl/internal/spec"
 )
 
 // StatusOptions are the inputs of `regionctl status`.
@@ -45,15 +44,7 @@ func newStatusCmd(ios *IOStreams, g *Globals, runF func(*StatusOptions) error) *
 }
 
 func statusRun(ctx context.Context, opts *StatusOptions) error {
-	regions, err := spec.LoadDir(opts.RegionsDir, opts.Regions...)
-	if err != nil {
-		return invalidConfig(err)
-	}
-	backend, err := engine.ResolveBackend(opts.StateURL, opts.Rehearse, opts.Getenv)
-	if err != nil {
-		return err
-	}
-	reader, err := opts.NewReader(engine.Settings{Backend: backend, Rehearse: opts.Rehearse})
+	regions, reader, err := openState(opts.RegionsDir, opts.StateURL, opts.Rehearse, opts.Getenv, opts.NewReader, opts.Regions...)
 	if err != nil {
 		return err
 	}
