@@ -60,7 +60,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	parent := pulumi.Parent(c)
 	rg := args.Cache
 
-	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Redis " + rg.Name + ": servers only", args.AppSecurityGroups, redisPort, parent)
+	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Redis "+rg.Name+": servers only", args.AppSecurityGroups, redisPort, parent)
 	if err != nil {
 		return nil, err
 	}

@@ -77,7 +77,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	// engine refuses while protected, and a removal leaves the cluster in place.
 	keep := []pulumi.ResourceOption{parent, pulumi.Protect(true), pulumi.RetainOnDelete(true)}
 
-	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Aurora cluster " + db.Name + ": servers only", args.AppSecurityGroups, e.port, parent)
+	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Aurora cluster "+db.Name+": servers only", args.AppSecurityGroups, e.port, parent)
 	if err != nil {
 		return nil, err
 	}
