@@ -6,34 +6,31 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
+	"github.com/regionctl/regionctl/internal/app"
+	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/spec"
 )
 
-// Exit codes of the CLI contract.
+// Exit codes of the CLI contract (app.ExitCode maps errors to them).
 const (
-	ExitOK              = 0
-	ExitFailure         = 1
-	ExitCancelled       = 2
-	ExitPolicyViolation = 3
-	ExitInvalidConfig   = 4
-	ExitChangesPending  = 5
+	ExitOK              = app.ExitOK
+	ExitFailure         = app.ExitFailure
+	ExitCancelled       = app.ExitCancelled
+	ExitPolicyViolation = app.ExitPolicyViolation
+	ExitInvalidConfig   = app.ExitInvalidConfig
+	ExitChangesPending  = app.ExitChangesPending
 )
 
-// exitError carries the exit code a failure maps to. silent means the command has
-// already told the user everything, so Main prints nothing more.
-type exitError struct {
-	code   int
-	err    error
-	silent bool
-}
+// usageError is a command line that cannot run: a bad flag, a missing argument.
+type usageError struct{ err error }
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
-// invalidConfig marks a region-file failure (exit 4).
-func invalidConfig(err error) error { return &exitError{code: ExitInvalidConfig, err: err} }
+func usagef(format string, args ...any) error { return &usageError{err: fmt.Errorf(format, args...)} }
 
 // Main runs regionctl with args and returns the process exit code.
 func Main(args []string) int {
@@ -48,39 +45,39 @@ func Main(args []string) int {
 		select {
 		case <-ctx.Done():
 			stop()
-			fmt.Fprintln(ios.ErrOut, "cancelling: waiting for running operations to stop cleanly (Ctrl-C again to abort)")
+			ios.Notice("cancelling: waiting for running operations to stop cleanly (Ctrl-C again to abort)")
 		case <-finished:
 		}
 	}()
-	cmd := NewRootCmd(ios)
+	g := &Globals{}
+	cmd := NewRootCmdWith(NewFactory(ios), g)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
-	return exitCode(ios, err, ctx.Err() != nil)
+	return exitCode(ios, err, g.Verbose)
 }
 
-// exitCode prints err (once, without Go type names) and returns its exit code.
-func exitCode(ios *IOStreams, err error, interrupted bool) int {
+// exitCode prints err, one line per failure (without Go type names, and the engine's
+// own output only when verbose), and returns its exit code.
+func exitCode(ios *IOStreams, err error, verbose bool) int {
 	if err == nil {
 		return ExitOK
 	}
-	code := ExitFailure
-	var ee *exitError
+	var done *reported
+	if errors.As(err, &done) {
+		return app.ExitCode(err)
+	}
 	var problems spec.Problems
-	switch {
-	case errors.As(err, &ee):
-		code = ee.code
-		if ee.silent {
-			return code
+	for _, e := range app.Leaves(err) {
+		if errors.As(e, &problems) {
+			printProblems(ios, problems)
+			continue
 		}
-	case interrupted || errors.Is(err, context.Canceled):
-		code = ExitCancelled
+		fmt.Fprintf(ios.ErrOut, "error: %v\n", e)
+		if detail := engine.Detail(e); verbose && detail != "" {
+			fmt.Fprintf(ios.ErrOut, "engine output:\n%s\n", strings.TrimRight(detail, "\n"))
+		}
 	}
-	if errors.As(err, &problems) {
-		printProblems(ios, problems)
-		return code
-	}
-	fmt.Fprintf(ios.ErrOut, "error: %v\n", err)
-	return code
+	return app.ExitCode(err)
 }
 
 // printProblems lists every configuration problem, one path:line:col line each.

@@ -4,87 +4,46 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/manifest"
-	"github.com/regionctl/regionctl/internal/spec"
 )
-
-// StackReader reads deployed state; tests use a fake.
-type StackReader interface {
-	Outputs(ctx context.Context, r *spec.Region) (map[string]any, error)
-	Status(ctx context.Context, regions []*spec.Region) []engine.Status
-}
 
 // OutputsOptions are the inputs of `regionctl outputs`.
 type OutputsOptions struct {
-	IO         *IOStreams
-	RegionsDir string
-	StateURL   string
-	JSON       bool
-	Rehearse   bool
-	Region     string
-	NewReader  func(engine.Settings) (StackReader, error)
-	Getenv     func(string) string
+	IO      *IOStreams
+	Env     func() *app.Env
+	JSON    bool
+	Request app.EngineRequest
 }
 
-func newOutputsCmd(ios *IOStreams, g *Globals, runF func(*OutputsOptions) error) *cobra.Command {
-	opts := &OutputsOptions{IO: ios, NewReader: realReader, Getenv: os.Getenv}
+func newOutputsCmd(f *Factory, g *Globals, runF func(*OutputsOptions) error) *cobra.Command {
+	opts := &OutputsOptions{IO: f.IO, Env: func() *app.Env { return f.Env(g) }}
 	cmd := &cobra.Command{
-		Use:     "outputs REGION",
-		Short:   "Print a deployed region's stack outputs",
-		Example: "  regionctl outputs eu-west-1\n  regionctl outputs eu-west-1 --json",
-		Args:    cobra.ExactArgs(1),
+		Use:               "outputs REGION",
+		Short:             "Print a deployed region's stack outputs",
+		Example:           "  regionctl outputs eu-west-1\n  regionctl outputs eu-west-1 --json",
+		ValidArgsFunction: completeRegions(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RegionsDir, opts.JSON, opts.StateURL, opts.Region = g.RegionsDir, g.JSON, g.StateURL, args[0]
+			if len(args) != 1 {
+				return usagef("name one region (regionctl outputs eu-west-1)")
+			}
+			opts.JSON, opts.Request.StateURL, opts.Request.Regions = g.JSON, g.StateURL, args
 			if runF != nil {
 				return runF(opts)
 			}
 			return outputsRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Rehearse, "rehearse", false, "read the rehearsal state instead of the real one")
+	cmd.Flags().BoolVar(&opts.Request.Rehearse, "rehearse", false, "read the rehearsal state instead of the real one")
 	return cmd
 }
 
-func realReader(s engine.Settings) (StackReader, error) {
-	cmd, err := engine.FindPulumi()
-	if err != nil {
-		return nil, err
-	}
-	s.Pulumi = cmd
-	return &engine.Automation{Settings: s}, nil
-}
-
-// openState loads the named regions and opens the state backend for reading, as
-// outputs and status both need.
-func openState(dir, stateURL string, rehearse bool, getenv func(string) string,
-	newReader func(engine.Settings) (StackReader, error), ids ...string) ([]*spec.Region, StackReader, error) {
-	regions, err := spec.LoadDir(dir, ids...)
-	if err != nil {
-		return nil, nil, invalidConfig(err)
-	}
-	backend, err := engine.ResolveBackend(stateURL, rehearse, getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	reader, err := newReader(engine.Settings{Backend: backend, Rehearse: rehearse})
-	if err != nil {
-		return nil, nil, err
-	}
-	return regions, reader, nil
-}
-
 func outputsRun(ctx context.Context, opts *OutputsOptions) error {
-	regions, reader, err := openState(opts.RegionsDir, opts.StateURL, opts.Rehearse, opts.Getenv, opts.NewReader, opts.Region)
-	if err != nil {
-		return err
-	}
-	out, err := reader.Outputs(ctx, regions[0])
+	out, err := opts.Env().Outputs(ctx, opts.Request)
 	if err != nil {
 		return err
 	}

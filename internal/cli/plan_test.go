@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/spec"
 )
@@ -15,12 +16,13 @@ func TestPlanCmdParsesArgs(t *testing.T) {
 	tests := []struct {
 		argv     string
 		want     PlanOptions
+		wantDir  string
 		wantErr  string
 		wantCode int
 	}{
-		{argv: "plan eu-west-1", want: PlanOptions{RegionsDir: "regions", Regions: []string{"eu-west-1"}}},
-		{argv: "plan eu-west-1 ap-southeast-2 --json", want: PlanOptions{RegionsDir: "regions", JSON: true, Regions: []string{"eu-west-1", "ap-southeast-2"}}},
-		{argv: "plan --all --regions-dir other", want: PlanOptions{RegionsDir: "other", All: true, Regions: []string{}}},
+		{argv: "plan eu-west-1", wantDir: "regions", want: PlanOptions{Regions: []string{"eu-west-1"}}},
+		{argv: "plan eu-west-1 ap-southeast-2 --json", wantDir: "regions", want: PlanOptions{JSON: true, Regions: []string{"eu-west-1", "ap-southeast-2"}}},
+		{argv: "plan --all --regions-dir other", wantDir: "other", want: PlanOptions{All: true, Regions: []string{}}},
 		{argv: "plan", wantErr: "name at least one region (regionctl plan eu-west-1) or use --all", wantCode: ExitFailure},
 		{argv: "plan eu-west-1 --all", wantErr: "name regions or use --all, not both", wantCode: ExitFailure},
 		{argv: "plan --bogus", wantErr: "unknown flag: --bogus", wantCode: ExitFailure},
@@ -31,7 +33,7 @@ func TestPlanCmdParsesArgs(t *testing.T) {
 			var got *PlanOptions
 			g := &Globals{}
 			root := newBareRoot(ios, g)
-			root.AddCommand(newPlanCmd(ios, g, func(o *PlanOptions) error { got = o; return nil }, nil))
+			root.AddCommand(newPlanCmd(testFactory(ios, policyDay, nil, nil), g, func(o *PlanOptions) error { got = o; return nil }))
 			root.SetArgs(strings.Fields(tt.argv))
 			err := root.Execute()
 			if tt.wantErr != "" {
@@ -46,16 +48,23 @@ func TestPlanCmdParsesArgs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.RegionsDir != tt.want.RegionsDir || got.JSON != tt.want.JSON || got.All != tt.want.All ||
-				strings.Join(got.Regions, ",") != strings.Join(tt.want.Regions, ",") {
+			if got.JSON != tt.want.JSON || got.All != tt.want.All || strings.Join(got.Regions, ",") != strings.Join(tt.want.Regions, ",") {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
+			}
+			if dir := got.Env().RegionsDir; dir != tt.wantDir {
+				t.Errorf("regions dir = %q, want %q", dir, tt.wantDir)
 			}
 		})
 	}
 }
 
-// fakePlanner returns fixed manifests, or fails the regions named in fail.
-type fakePlanner struct{ fail map[string]bool }
+// fakePlanner returns fixed manifests, or fails the regions named in fail. Its bare
+// queue breaks three guardrails; with clean set, each region holds one IAM role
+// instead, which passes every guardrail.
+type fakePlanner struct {
+	fail  map[string]bool
+	clean bool
+}
 
 func (f fakePlanner) Plan(_ context.Context, regions []*spec.Region) ([]manifest.Region, error) {
 	out := make([]manifest.Region, len(regions))
@@ -65,8 +74,12 @@ func (f fakePlanner) Plan(_ context.Context, regions []*spec.Region) ([]manifest
 			errs = append(errs, errors.New(`planning region "`+r.Region+`": boom`))
 			continue
 		}
+		typ, name := "aws:sqs/queue:Queue", "q"
+		if f.clean {
+			typ, name = "aws:iam/role:Role", "r"
+		}
 		out[i] = manifest.Region{Name: r.Region, Resources: []manifest.Resource{
-			{URN: "urn:pulumi:" + r.Region + "::regionctl::aws:sqs/queue:Queue::q", Type: "aws:sqs/queue:Queue", Name: "q", Custom: true, Inputs: map[string]any{}},
+			{URN: "urn:pulumi:" + r.Region + "::regionctl::" + typ + "::" + name, Type: typ, Name: name, Custom: true, Inputs: map[string]any{}},
 		}}
 	}
 	return out, errors.Join(errs...)
@@ -75,11 +88,13 @@ func (f fakePlanner) Plan(_ context.Context, regions []*spec.Region) ([]manifest
 func TestPlanRunText(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		ios, out, errOut := TestIO(tty)
-		err := planRun(context.Background(), &PlanOptions{IO: ios, Planner: fakePlanner{}, RegionsDir: "testdata/regions", Regions: []string{"eu-west-1"}})
+		f := testFactory(ios, policyDay, fakePlanner{clean: true}, nil)
+		err := planRun(context.Background(), &PlanOptions{IO: ios, Env: envFor(f, "testdata/regions"), Regions: []string{"eu-west-1"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := "eu-west-1: 1 resource\n└─ aws:sqs/queue:Queue q\n"
+		// The tree, then the guardrail findings, which plan always prints.
+		want := "eu-west-1: 1 resource\n└─ aws:iam/role:Role r\n\neu-west-1: passes every guardrail\n"
 		if out.String() != want {
 			t.Errorf("tty=%v: stdout = %q, want %q", tty, out.String(), want)
 		}
@@ -91,8 +106,9 @@ func TestPlanRunText(t *testing.T) {
 
 func TestPlanRunFailedRegionDoesNotHideOthers(t *testing.T) {
 	ios, out, errOut := TestIO(false)
-	err := planRun(context.Background(), &PlanOptions{IO: ios, Planner: fakePlanner{fail: map[string]bool{"eu-west-1": true}},
-		RegionsDir: "testdata/regions", JSON: true, All: true})
+	// The region that plans passes the guardrails, so the planning failure is all there is.
+	f := testFactory(ios, policyDay, fakePlanner{fail: map[string]bool{"eu-west-1": true}, clean: true}, nil)
+	err := planRun(context.Background(), &PlanOptions{IO: ios, Env: envFor(f, "testdata/regions"), JSON: true, All: true})
 	if err == nil {
 		t.Fatal("want an error for the failed region")
 	}
@@ -109,7 +125,8 @@ func TestPlanRunFailedRegionDoesNotHideOthers(t *testing.T) {
 
 func TestPlanRunInvalidConfig(t *testing.T) {
 	ios, out, errOut := TestIO(false)
-	err := planRun(context.Background(), &PlanOptions{IO: ios, Planner: fakePlanner{}, RegionsDir: "testdata/invalid", All: true})
+	f := testFactory(ios, policyDay, fakePlanner{}, nil)
+	err := planRun(context.Background(), &PlanOptions{IO: ios, Env: envFor(f, "testdata/invalid"), All: true})
 	if code := exitCode(ios, err, false); code != ExitInvalidConfig {
 		t.Fatalf("exit code %d, want %d (err %v)", code, ExitInvalidConfig, err)
 	}
@@ -124,8 +141,11 @@ func TestPlanRunInvalidConfig(t *testing.T) {
 func TestJSONIsDeterministicThroughCommand(t *testing.T) {
 	run := func() []byte {
 		ios, out, _ := TestIO(false)
-		if err := planRun(context.Background(), &PlanOptions{IO: ios, Planner: fakePlanner{}, RegionsDir: "testdata/regions", JSON: true, All: true}); err != nil {
-			t.Fatal(err)
+		f := testFactory(ios, policyDay, fakePlanner{}, nil)
+		// The bare queues are denied: the findings are part of the document compared.
+		err := planRun(context.Background(), &PlanOptions{IO: ios, Env: envFor(f, "testdata/regions"), JSON: true, All: true})
+		if code := app.ExitCode(err); code != ExitPolicyViolation {
+			t.Fatalf("exit code %d, want %d (err %v)", code, ExitPolicyViolation, err)
 		}
 		return out.Bytes()
 	}

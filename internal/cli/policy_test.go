@@ -18,11 +18,12 @@ func TestPolicyCmdParsesArgs(t *testing.T) {
 	tests := []struct {
 		argv    string
 		want    PolicyOptions
+		wantDir string
 		wantSCP *PolicySCPOptions
 		wantErr string
 	}{
-		{argv: "policy", want: PolicyOptions{RegionsDir: "regions", Regions: []string{}}},
-		{argv: "policy eu-west-1 us-east-1 --json --regions-dir r", want: PolicyOptions{RegionsDir: "r", JSON: true, Regions: []string{"eu-west-1", "us-east-1"}}},
+		{argv: "policy", wantDir: "regions", want: PolicyOptions{Regions: []string{}}},
+		{argv: "policy eu-west-1 us-east-1 --json --regions-dir r", wantDir: "r", want: PolicyOptions{JSON: true, Regions: []string{"eu-west-1", "us-east-1"}}},
 		{argv: "policy scp eu-west-1", wantSCP: &PolicySCPOptions{RegionsDir: "regions", Region: "eu-west-1"}},
 		{argv: "policy scp eu-west-1 --exempt-principal arn:aws:iam::*:role/a --exempt-principal arn:aws:iam::*:role/b",
 			wantSCP: &PolicySCPOptions{RegionsDir: "regions", Region: "eu-west-1", Exempt: []string{"arn:aws:iam::*:role/a", "arn:aws:iam::*:role/b"}}},
@@ -36,7 +37,7 @@ func TestPolicyCmdParsesArgs(t *testing.T) {
 			root := newBareRoot(ios, g)
 			var got *PolicyOptions
 			var gotSCP *PolicySCPOptions
-			cmd := newPolicyCmd(ios, g, func(o *PolicyOptions) error { got = o; return nil }, nil)
+			cmd := newPolicyCmd(testFactory(ios, policyDay, nil, nil), g, func(o *PolicyOptions) error { got = o; return nil })
 			cmd.RemoveCommand(cmd.Commands()...)
 			cmd.AddCommand(newPolicySCPCmd(ios, g, func(o *PolicySCPOptions) error { gotSCP = o; return nil }))
 			root.AddCommand(cmd)
@@ -61,11 +62,16 @@ func TestPolicyCmdParsesArgs(t *testing.T) {
 				}
 				return
 			}
-			if got.RegionsDir != tt.want.RegionsDir || got.JSON != tt.want.JSON || strings.Join(got.Regions, ",") != strings.Join(tt.want.Regions, ",") {
+			if got.JSON != tt.want.JSON || strings.Join(got.Regions, ",") != strings.Join(tt.want.Regions, ",") {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}
-			if got.Guardrails == nil {
-				t.Error("the command must check the guardrails")
+			if got.Env == nil {
+				t.Fatal("the command must check the guardrails (through the pipeline)")
+			}
+			// The guardrails run in app.Env.Plan, on the factory's one clock.
+			env := got.Env()
+			if env.RegionsDir != tt.wantDir || env.Planner == nil || env.Now == nil || !env.Now().Equal(policyDay()) {
+				t.Errorf("env = %+v, want regions dir %q, a planner and the factory's clock", *env, tt.wantDir)
 			}
 		})
 	}
@@ -75,7 +81,8 @@ func TestPolicyCmdParsesArgs(t *testing.T) {
 func TestPolicyRunPasses(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		ios, out, errOut := TestIO(tty)
-		err := policyRun(context.Background(), &PolicyOptions{IO: ios, Planner: engine.Offline{}, Guardrails: evaluateGuardrails(policyDay), RegionsDir: "testdata/regions"})
+		f := testFactory(ios, policyDay, engine.Offline{}, nil)
+		err := policyRun(context.Background(), &PolicyOptions{IO: ios, Env: envFor(f, "testdata/regions")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,8 +96,8 @@ func TestPolicyRunPasses(t *testing.T) {
 // TestPolicyRunDenies uses the fake planner: its bare queue breaks three rules.
 func TestPolicyRunDenies(t *testing.T) {
 	ios, out, errOut := TestIO(false)
-	err := policyRun(context.Background(), &PolicyOptions{IO: ios, Planner: fakePlanner{}, Guardrails: evaluateGuardrails(policyDay),
-		RegionsDir: "testdata/regions", Regions: []string{"eu-west-1"}})
+	f := testFactory(ios, policyDay, fakePlanner{}, nil)
+	err := policyRun(context.Background(), &PolicyOptions{IO: ios, Env: envFor(f, "testdata/regions"), Regions: []string{"eu-west-1"}})
 	if code := exitCode(ios, err, false); code != ExitPolicyViolation {
 		t.Fatalf("exit code %d, want %d (err %v)", code, ExitPolicyViolation, err)
 	}
@@ -101,15 +108,15 @@ func TestPolicyRunDenies(t *testing.T) {
 	if out.String() != want {
 		t.Errorf("stdout =\n%s\nwant\n%s", out.String(), want)
 	}
-	if got := errOut.String(); got != "error: guardrails deny 3 findings in eu-west-1; fix them or waive them in the region file (README: Guardrails)\n" {
+	if got := errOut.String(); got != "error: region \"eu-west-1\": refused by the guardrails (nothing applied): 3 findings deny (listed above); fix them, or waive them in the region file (README: Guardrails)\n" {
 		t.Errorf("stderr = %q", got)
 	}
 }
 
 func TestPolicyRunJSON(t *testing.T) {
 	ios, out, _ := TestIO(false)
-	err := policyRun(context.Background(), &PolicyOptions{IO: ios, Planner: fakePlanner{}, Guardrails: evaluateGuardrails(policyDay),
-		RegionsDir: "testdata/regions", JSON: true})
+	f := testFactory(ios, policyDay, fakePlanner{}, nil)
+	err := policyRun(context.Background(), &PolicyOptions{IO: ios, Env: envFor(f, "testdata/regions"), JSON: true})
 	if code := exitCode(ios, err, false); code != ExitPolicyViolation {
 		t.Fatalf("exit code %d, want %d", code, ExitPolicyViolation)
 	}
@@ -138,7 +145,8 @@ func TestPolicyRunJSON(t *testing.T) {
 // expired one denies.
 func TestPolicyRunListsWaivers(t *testing.T) {
 	ios, out, _ := TestIO(false)
-	err := policyRun(context.Background(), &PolicyOptions{IO: ios, Planner: engine.Offline{}, Guardrails: evaluateGuardrails(policyDay), RegionsDir: "testdata/waivers"})
+	f := testFactory(ios, policyDay, engine.Offline{}, nil)
+	err := policyRun(context.Background(), &PolicyOptions{IO: ios, Env: envFor(f, "testdata/waivers")})
 	if code := exitCode(ios, err, false); code != ExitPolicyViolation {
 		t.Fatalf("exit code %d, want %d (err %v)", code, ExitPolicyViolation, err)
 	}
@@ -186,8 +194,8 @@ func TestPolicySCPRun(t *testing.T) {
 // TestPlanRunGuardrails: plan prints the tree, then the findings, and exits 3.
 func TestPlanRunGuardrails(t *testing.T) {
 	ios, out, _ := TestIO(false)
-	err := planRun(context.Background(), &PlanOptions{IO: ios, Planner: fakePlanner{}, Guardrails: evaluateGuardrails(policyDay),
-		RegionsDir: "testdata/regions", Regions: []string{"eu-west-1"}})
+	f := testFactory(ios, policyDay, fakePlanner{}, nil)
+	err := planRun(context.Background(), &PlanOptions{IO: ios, Env: envFor(f, "testdata/regions"), Regions: []string{"eu-west-1"}})
 	if code := exitCode(ios, err, false); code != ExitPolicyViolation {
 		t.Fatalf("exit code %d, want %d", code, ExitPolicyViolation)
 	}
@@ -197,8 +205,8 @@ func TestPlanRunGuardrails(t *testing.T) {
 	}
 
 	ios, out, _ = TestIO(false)
-	err = planRun(context.Background(), &PlanOptions{IO: ios, Planner: fakePlanner{}, Guardrails: evaluateGuardrails(policyDay),
-		RegionsDir: "testdata/regions", JSON: true, All: true})
+	f = testFactory(ios, policyDay, fakePlanner{}, nil)
+	err = planRun(context.Background(), &PlanOptions{IO: ios, Env: envFor(f, "testdata/regions"), JSON: true, All: true})
 	if code := exitCode(ios, err, false); code != ExitPolicyViolation {
 		t.Fatalf("json: exit code %d, want %d", code, ExitPolicyViolation)
 	}
@@ -221,7 +229,8 @@ func TestPlanRunGuardrails(t *testing.T) {
 // TestValidateRunChecksWaivers: an expired waiver fails validation with its rule and place.
 func TestValidateRunChecksWaivers(t *testing.T) {
 	ios, out, errOut := TestIO(false)
-	err := validateRun(&ValidateOptions{IO: ios, RegionsDir: "testdata/waivers", Now: policyDay})
+	f := testFactory(ios, policyDay, nil, nil)
+	err := validateRun(&ValidateOptions{IO: ios, Env: envFor(f, "testdata/waivers"), RegionsDir: "testdata/waivers"})
 	if code := exitCode(ios, err, false); code != ExitInvalidConfig {
 		t.Fatalf("exit code %d, want %d", code, ExitInvalidConfig)
 	}
@@ -233,7 +242,8 @@ func TestValidateRunChecksWaivers(t *testing.T) {
 
 	ios, out, _ = TestIO(false)
 	before := func() time.Time { return time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC) }
-	if err := validateRun(&ValidateOptions{IO: ios, RegionsDir: "testdata/waivers", Now: before}); err != nil {
+	f = testFactory(ios, before, nil, nil)
+	if err := validateRun(&ValidateOptions{IO: ios, Env: envFor(f, "testdata/waivers"), RegionsDir: "testdata/waivers"}); err != nil {
 		t.Fatalf("before the expiry the file is valid: %v", err)
 	}
 	if !strings.HasSuffix(out.String(), "1 region file valid\n") {

@@ -5,50 +5,48 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/app"
 )
 
 // StatusOptions are the inputs of `regionctl status`.
 type StatusOptions struct {
-	IO         *IOStreams
-	RegionsDir string
-	StateURL   string
-	JSON       bool
-	Rehearse   bool
-	Regions    []string
-	NewReader  func(engine.Settings) (StackReader, error)
-	Getenv     func(string) string
+	IO      *IOStreams
+	Env     func() *app.Env
+	JSON    bool
+	Request app.EngineRequest
 }
 
-func newStatusCmd(ios *IOStreams, g *Globals, runF func(*StatusOptions) error) *cobra.Command {
-	opts := &StatusOptions{IO: ios, NewReader: realReader, Getenv: os.Getenv}
+func newStatusCmd(f *Factory, g *Globals, runF func(*StatusOptions) error) *cobra.Command {
+	opts := &StatusOptions{IO: f.IO, Env: func() *app.Env { return f.Env(g) }}
 	cmd := &cobra.Command{
-		Use:     "status [REGION...]",
-		Short:   "Show each region's deployed state (all regions when none is named)",
-		Example: "  regionctl status\n  regionctl status eu-west-1 --rehearse",
+		Use:   "status [REGION...]",
+		Short: "Show each region's deployed state (all regions when none is named)",
+		Long: "List every region: the region files, deployed or not, and stacks the backend holds\n" +
+			"whose region file is gone. Reads the backend's stack list once; needs no passphrase.\n" +
+			"Operations an interrupted run left unfinished are shown (clear them with refresh).",
+		Example:           "  regionctl status\n  regionctl status eu-west-1 --rehearse",
+		ValidArgsFunction: completeRegions(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RegionsDir, opts.JSON, opts.StateURL, opts.Regions = g.RegionsDir, g.JSON, g.StateURL, args
+			opts.JSON, opts.Request.StateURL, opts.Request.Regions = g.JSON, g.StateURL, args
 			if runF != nil {
 				return runF(opts)
 			}
 			return statusRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Rehearse, "rehearse", false, "read the rehearsal state instead of the real one")
+	cmd.Flags().BoolVar(&opts.Request.Rehearse, "rehearse", false, "read the rehearsal state instead of the real one")
 	return cmd
 }
 
 func statusRun(ctx context.Context, opts *StatusOptions) error {
-	regions, reader, err := openState(opts.RegionsDir, opts.StateURL, opts.Rehearse, opts.Getenv, opts.NewReader, opts.Regions...)
+	statuses, err := opts.Env().Status(ctx, opts.Request)
 	if err != nil {
 		return err
 	}
-	statuses := reader.Status(ctx, regions)
 	var failed []error
 	for _, s := range statuses {
 		if s.Err != nil {
@@ -61,28 +59,41 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		if err := enc.Encode(map[string]any{"regions": statuses}); err != nil {
 			return err
 		}
-	} else {
-		tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE")
-		for _, s := range statuses {
-			state := "not deployed"
-			switch {
-			case s.Err != nil:
-				state = "unreadable"
-			case s.UpdateInProgress:
-				state = "updating"
-			case s.Deployed:
-				state = "deployed"
-			}
-			last := s.LastUpdate
-			if last == "" {
-				last = "-"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", s.Region, state, s.Resources, last)
+		return errors.Join(failed...)
+	}
+	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE")
+	for _, s := range statuses {
+		last := s.LastUpdate
+		if last == "" {
+			last = "-"
 		}
-		if err := tw.Flush(); err != nil {
-			return err
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", s.Region, stateText(s), s.Resources, last)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, s := range statuses {
+		for _, op := range s.Pending {
+			fmt.Fprintf(opts.IO.Out, "%s: interrupted while %s %s %s; run `regionctl refresh %s` to check and clear it\n",
+				s.Region, op.Op, op.Type, op.Name, s.Region)
 		}
 	}
 	return errors.Join(failed...)
+}
+
+func stateText(s app.RegionStatus) string {
+	switch {
+	case s.Err != nil:
+		return "unreadable"
+	case s.UpdateInProgress:
+		return "updating"
+	case len(s.Pending) > 0:
+		return fmt.Sprintf("interrupted (%d pending)", len(s.Pending))
+	case !s.HasFile && s.Deployed:
+		return "deployed, no region file: destroy it or restore the file"
+	case s.Deployed:
+		return "deployed"
+	}
+	return "not deployed"
 }

@@ -4,32 +4,32 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/spec"
 )
 
 // ValidateOptions are the inputs of `regionctl validate`.
 type ValidateOptions struct {
 	IO         *IOStreams
+	Env        func() *app.Env
 	RegionsDir string
 	JSON       bool
 	Regions    []string
-	// Now is the day waivers and allowances are checked against (default today).
-	Now func() time.Time
 }
 
-func newValidateCmd(ios *IOStreams, g *Globals, runF func(*ValidateOptions) error) *cobra.Command {
-	opts := &ValidateOptions{IO: ios}
+func newValidateCmd(f *Factory, g *Globals, runF func(*ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{IO: f.IO, Env: func() *app.Env { return f.Env(g) }}
 	return &cobra.Command{
 		Use:   "validate [REGION...]",
 		Short: "Check region files (all of them when none is named)",
 		Long: "Load and check region files: strict YAML, types, AWS naming limits, jurisdictions,\n" +
 			"CIDR overlaps across every region, and waivers and allowances (known rules, not\n" +
 			"expired). Exits 4 and prints path:line:col lines when any file is invalid.",
-		Example: "  regionctl validate\n  regionctl validate eu-west-1 ap-southeast-2",
+		Example:           "  regionctl validate\n  regionctl validate eu-west-1 ap-southeast-2",
+		ValidArgsFunction: completeRegions(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RegionsDir, opts.JSON, opts.Regions = g.RegionsDir, g.JSON, args
 			if runF != nil {
@@ -55,15 +55,12 @@ type problemJSON struct {
 }
 
 func validateRun(opts *ValidateOptions) error {
-	regions, err := spec.LoadDir(opts.RegionsDir, opts.Regions...)
-	if err == nil {
-		err = checkGuardrailFiles(regions, nowOr(opts.Now))
-	}
+	regions, err := opts.Env().Validate(opts.Regions)
 	if opts.JSON {
 		return validateJSONRun(opts, regions, err)
 	}
 	if err != nil {
-		return invalidConfig(err)
+		return err
 	}
 	for _, r := range regions {
 		fmt.Fprintf(opts.IO.Out, "✓ %s (%s)\n", r.Region, r.Source.Path)
@@ -93,22 +90,14 @@ func validateJSONRun(opts *ValidateOptions, regions []*spec.Region, err error) e
 		return encErr
 	}
 	if err != nil {
-		return &exitError{code: ExitInvalidConfig, err: err, silent: true}
+		return &reported{err: err}
 	}
 	return nil
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+// reported is an error the command has already shown in full (in its JSON document):
+// it sets the exit code and prints nothing more.
+type reported struct{ err error }
 
-// nowOr is now(), or the current time when now is nil.
-func nowOr(now func() time.Time) time.Time {
-	if now == nil {
-		return time.Now()
-	}
-	return now()
-}
+func (e *reported) Error() string { return e.err.Error() }
+func (e *reported) Unwrap() error { return e.err }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidateCmdParsesArgs(t *testing.T) {
@@ -20,7 +21,7 @@ func TestValidateCmdParsesArgs(t *testing.T) {
 			g := &Globals{}
 			root := newBareRoot(ios, g)
 			var got *ValidateOptions
-			root.AddCommand(newValidateCmd(ios, g, func(o *ValidateOptions) error { got = o; return nil }))
+			root.AddCommand(newValidateCmd(testFactory(ios, time.Now, nil, nil), g, func(o *ValidateOptions) error { got = o; return nil }))
 			root.SetArgs(strings.Fields(tt.argv))
 			if err := root.Execute(); err != nil {
 				t.Fatal(err)
@@ -28,13 +29,16 @@ func TestValidateCmdParsesArgs(t *testing.T) {
 			if got.RegionsDir != tt.want.RegionsDir || got.JSON != tt.want.JSON || strings.Join(got.Regions, ",") != strings.Join(tt.want.Regions, ",") {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}
+			if got.Env == nil || got.Env().RegionsDir != tt.want.RegionsDir {
+				t.Errorf("the pipeline must load the regions of %q", tt.want.RegionsDir)
+			}
 		})
 	}
 }
 
 func TestValidateRunValid(t *testing.T) {
 	ios, out, errOut := TestIO(false)
-	if err := validateRun(&ValidateOptions{IO: ios, RegionsDir: "testdata/regions"}); err != nil {
+	if err := validateRun(validateOpts(ios, "testdata/regions")); err != nil {
 		t.Fatal(err)
 	}
 	want := "✓ ap-southeast-2 (testdata/regions/ap-southeast-2.yaml)\n" +
@@ -50,7 +54,7 @@ func TestValidateRunValid(t *testing.T) {
 
 func TestValidateRunInvalid(t *testing.T) {
 	ios, out, errOut := TestIO(false)
-	err := validateRun(&ValidateOptions{IO: ios, RegionsDir: "testdata/invalid"})
+	err := validateRun(validateOpts(ios, "testdata/invalid"))
 	if code := exitCode(ios, err, false); code != ExitInvalidConfig {
 		t.Fatalf("exit code %d, want %d", code, ExitInvalidConfig)
 	}
@@ -67,7 +71,9 @@ func TestValidateRunInvalid(t *testing.T) {
 
 func TestValidateRunJSON(t *testing.T) {
 	ios, out, _ := TestIO(false)
-	err := validateRun(&ValidateOptions{IO: ios, RegionsDir: "testdata/invalid", JSON: true})
+	opts := validateOpts(ios, "testdata/invalid")
+	opts.JSON = true
+	err := validateRun(opts)
 	if code := exitCode(ios, err, false); code != ExitInvalidConfig {
 		t.Fatalf("exit code %d, want %d", code, ExitInvalidConfig)
 	}
@@ -82,11 +88,18 @@ func TestValidateRunJSON(t *testing.T) {
 
 func TestValidateUnknownRegion(t *testing.T) {
 	ios, _, errOut := TestIO(false)
-	err := validateRun(&ValidateOptions{IO: ios, RegionsDir: "testdata/regions", Regions: []string{"eu-west-9"}})
+	opts := validateOpts(ios, "testdata/regions")
+	opts.Regions = []string{"eu-west-9"}
+	err := validateRun(opts)
 	if code := exitCode(ios, err, false); code != ExitInvalidConfig {
 		t.Fatalf("exit code %d, want %d", code, ExitInvalidConfig)
 	}
 	if !strings.Contains(errOut.String(), "eu-west-9") {
 		t.Errorf("stderr should name the unknown region: %q", errOut.String())
 	}
+}
+
+// validateOpts are the options the command builds for regions folder dir, today.
+func validateOpts(ios *IOStreams, dir string) *ValidateOptions {
+	return &ValidateOptions{IO: ios, Env: envFor(testFactory(ios, time.Now, nil, nil), dir), RegionsDir: dir}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -26,10 +27,23 @@ type Backend struct {
 	Root string
 }
 
+// backendSchemes are the state backends Pulumi can use, as URL schemes.
+var backendSchemes = []string{"file://", "s3://", "gs://", "azblob://", "postgres://", "https://", "http://"}
+
 // ResolveBackend picks the state backend: --state, else PULUMI_BACKEND_URL, else a
 // file:// folder under .regionctl/. Rehearsal always uses its own folder.
 // A file:// folder is created when missing: Pulumi refuses to log in to one that is not there.
 func ResolveBackend(stateFlag string, rehearse bool, getenv func(string) string) (Backend, error) {
+	return resolveBackend(stateFlag, rehearse, false, getenv)
+}
+
+// ResolveBackendReadOnly is ResolveBackend for commands that read only names, counts
+// and dates: those need no passphrase.
+func ResolveBackendReadOnly(stateFlag string, rehearse bool, getenv func(string) string) (Backend, error) {
+	return resolveBackend(stateFlag, rehearse, true, getenv)
+}
+
+func resolveBackend(stateFlag string, rehearse, readOnly bool, getenv func(string) string) (Backend, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return Backend{}, err
@@ -48,6 +62,9 @@ func ResolveBackend(stateFlag string, rehearse bool, getenv func(string) string)
 	default:
 		b.URL = "file://" + filepath.Join(wd, StateDir)
 	}
+	if !slices.ContainsFunc(backendSchemes, func(p string) bool { return strings.HasPrefix(b.URL, p) }) {
+		return Backend{}, fmt.Errorf("%s is not a state backend URL; use file://DIR, s3://BUCKET, gs://BUCKET, azblob://CONTAINER or https://api.pulumi.com", redact(b.URL))
+	}
 	if strings.HasPrefix(b.URL, "file://") {
 		dir := strings.TrimPrefix(b.URL, "file://")
 		if !filepath.IsAbs(dir) && !strings.HasPrefix(dir, "~") {
@@ -63,6 +80,9 @@ func ResolveBackend(stateFlag string, rehearse bool, getenv func(string) string)
 	}
 	b.Passphrase = getenv("PULUMI_CONFIG_PASSPHRASE")
 	if b.Passphrase == "" && getenv("PULUMI_CONFIG_PASSPHRASE_FILE") == "" {
+		if readOnly && !rehearse {
+			return b, nil
+		}
 		if !rehearse {
 			return Backend{}, fmt.Errorf("PULUMI_CONFIG_PASSPHRASE is not set: the state backend %s encrypts secrets "+
 				"with a passphrase; set it (from your secret store) and use the same one on every run", redact(b.URL))

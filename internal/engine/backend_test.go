@@ -56,16 +56,6 @@ func TestResolveBackend(t *testing.T) {
 	}
 }
 
-func TestChangedKeys(t *testing.T) {
-	secret := map[string]any{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}
-	old := map[string]any{"engine": "aurora-mysql", "port": 3306.0, "tags": map[string]any{"a": "b"}, "password": secret, "arn": "arn:1"}
-	new := map[string]any{"engine": "aurora-postgresql", "port": 3306, "tags": map[string]any{"a": "b"}, "password": manifest.SecretMask,
-		"arn": manifest.UnknownMask, "newKey": true}
-	if got, want := changedKeys(old, new), []string{"engine", "newKey"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("changedKeys = %v, want %v", got, want)
-	}
-}
-
 func TestMaskUnknowns(t *testing.T) {
 	in := map[string]any{"id": "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "list": []any{"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "x"}, "n": 1.0}
 	want := map[string]any{"id": manifest.UnknownMask, "list": []any{manifest.UnknownMask, "x"}, "n": 1.0}
@@ -74,25 +64,20 @@ func TestMaskUnknowns(t *testing.T) {
 	}
 }
 
-func TestURNHelpers(t *testing.T) {
+func TestURNLabel(t *testing.T) {
 	urn := "urn:pulumi:eu-west-1::regionctl::regionctl:stacks:Database$aws:rds/cluster:Cluster::database-main-cluster"
 	if got := urnLabel(urn); got != "aws:rds/cluster:Cluster database-main-cluster" {
 		t.Errorf("urnLabel = %q", got)
 	}
-	if got := urnType(urn); got != "aws:rds/cluster:Cluster" {
-		t.Errorf("urnType = %q", got)
-	}
-	if got := urnName(urn); got != "database-main-cluster" {
-		t.Errorf("urnName = %q", got)
-	}
 }
 
 func TestExplain(t *testing.T) {
-	if got := explain("eu-west-1", "file:///s", errors.New("boom")).Error(); got != `region "eu-west-1": boom` {
+	a := &Automation{Settings: Settings{Backend: Backend{URL: "file:///s"}}}
+	if got := a.explain("eu-west-1", Up, errors.New("boom")).Error(); got != `region "eu-west-1": boom` {
 		t.Errorf("plain: %q", got)
 	}
 	already := fmt.Errorf(`region "eu-west-1": refused`)
-	if got := explain("eu-west-1", "file:///s", already); got != already {
+	if got := a.explain("eu-west-1", Up, already); got != already {
 		t.Errorf("an error naming the region must pass unchanged, got %q", got)
 	}
 	locked := (&LockedError{Region: "eu-west-1", Backend: "file:///s"}).Error()
@@ -101,5 +86,19 @@ func TestExplain(t *testing.T) {
 	}
 	if !isTornState(errors.New("stderr: error: failed to load checkpoint: EOF")) || isTornState(errors.New("other")) {
 		t.Error("torn state detection")
+	}
+}
+
+// An Automation API error carries the CLI's whole output; users get its last error line.
+func TestOneLine(t *testing.T) {
+	dump := errors.New("failed to run update: exit status 255\ncode: 255\nstdout: Updating (eu-west-1)\n\nstderr: warning: x\nerror: the stack is broken\n")
+	if got := oneLine(dump); got != "the stack is broken" {
+		t.Errorf("oneLine = %q", got)
+	}
+	if got := (&EngineError{Region: "eu-west-1", Err: dump}).Error(); strings.Contains(got, "stdout:") || strings.Contains(got, "code:") {
+		t.Errorf("engine error shows the dump: %q", got)
+	}
+	if got := oneLine(errors.New("plain")); got != "plain" {
+		t.Errorf("oneLine = %q", got)
 	}
 }

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 
 	"github.com/regionctl/regionctl/internal/manifest"
@@ -43,10 +43,10 @@ func (c *collector) protectedReplacements() []string {
 	return append([]string(nil), c.refused...)
 }
 
-func (a *Automation) collector(region string, _ Operation) *collector {
+func (a *Automation) collector(region string, progress func(RegionEvent)) *collector {
 	c := &collector{
 		region:   region,
-		progress: a.Progress,
+		progress: progress,
 		events:   make(chan events.EngineEvent, 64),
 		done:     make(chan struct{}),
 		byURN:    map[string]manifest.Resource{},
@@ -135,7 +135,7 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 	if state == nil {
 		state = m.Old
 	}
-	res := manifest.Resource{URN: m.URN, Type: m.Type, Name: urnName(m.URN), Op: op}
+	res := manifest.Resource{URN: m.URN, Type: m.Type, Name: resource.URN(m.URN).Name(), Op: op}
 	if state != nil {
 		res.Parent, res.Custom = state.Parent, state.Custom
 		res.Protect, res.RetainOnDelete = state.Protect, state.RetainOnDelete
@@ -147,6 +147,12 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 	if op == manifest.OpReplace {
 		res.ReplaceKeys = append([]string(nil), m.Keys...)
 	}
+	// The program protects it but the state does not (an interrupted destroy
+	// --unprotect, a `pulumi state unprotect`): the engine shows that as unchanged,
+	// yet it is a change to make, or a later destroy deletes the data store.
+	if m.Old != nil && m.New != nil && m.New.Protect && !m.Old.Protect {
+		res.Unprotected = true
+	}
 	if _, seen := c.byURN[m.URN]; !seen {
 		c.order = append(c.order, m.URN)
 	}
@@ -156,7 +162,13 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 func (c *collector) counts() Changes {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.changes
+	out := c.changes
+	for _, res := range c.byURN {
+		if res.Unprotected {
+			out.Protect++
+		}
+	}
+	return out
 }
 
 func (c *collector) steps() manifest.Region {
@@ -170,28 +182,12 @@ func (c *collector) steps() manifest.Region {
 	return m
 }
 
-// EngineError is an engine failure with the engine's own error diagnostics.
-type EngineError struct {
-	Region      string
-	Diagnostics []string
-	Err         error
-}
-
-func (e *EngineError) Error() string {
-	if len(e.Diagnostics) == 0 {
-		return fmt.Sprintf("region %q: %v", e.Region, e.Err)
-	}
-	return fmt.Sprintf("region %q: %s", e.Region, strings.Join(e.Diagnostics, "; "))
-}
-
-func (e *EngineError) Unwrap() error { return e.Err }
-
 // failure attaches the error diagnostics the engine reported to err, which on its
 // own carries the whole CLI output.
 func (c *collector) failure(err error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err == nil || errors.Is(err, context.Canceled) || auto.IsConcurrentUpdateError(err) || len(c.errs) == 0 {
+	if err == nil || errors.Is(err, context.Canceled) || auto.IsConcurrentUpdateError(err) || isTornState(err) || len(c.errs) == 0 {
 		return err // explain recognises these by their own type
 	}
 	return &EngineError{Region: c.region, Diagnostics: c.errs, Err: err}
@@ -222,23 +218,11 @@ func maskUnknowns(v any) any {
 	return v
 }
 
-// urnName is the resource name of a URN (the part after the last "::").
-func urnName(urn string) string {
-	if i := strings.LastIndex(urn, "::"); i >= 0 {
-		return urn[i+2:]
-	}
-	return urn
-}
-
 // urnLabel is "type name" for a URN, as users read resources in the tree.
 func urnLabel(urn string) string {
-	parts := strings.Split(urn, "::")
-	if len(parts) < 4 {
+	u := resource.URN(urn)
+	if !u.IsValid() {
 		return urn
 	}
-	typ := parts[len(parts)-2]
-	if i := strings.LastIndex(typ, "$"); i >= 0 {
-		typ = typ[i+1:]
-	}
-	return typ + " " + parts[len(parts)-1]
+	return string(u.Type()) + " " + u.Name()
 }

@@ -3,99 +3,93 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"reflect"
-	"sort"
+	"maps"
+	"os"
+	"path/filepath"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/spec"
 )
 
-// refusedReplacements rebuilds the steps the engine refused to plan because the
-// resources are protected, so guardrails and reports can say what would be replaced
-// and why. The changed properties come from comparing the inputs in the state with the
-// inputs the program gives now (the offline plan, whose URNs are the engine's).
-func refusedReplacements(ctx context.Context, stack auto.Stack, r *spec.Region, urns []string) []manifest.Resource {
-	old := map[string]map[string]any{}
-	if dep, err := stack.Export(ctx); err == nil && len(dep.Deployment) > 0 {
-		var st struct {
-			Resources []struct {
-				URN    string         `json:"urn"`
-				Inputs map[string]any `json:"inputs"`
-			} `json:"resources"`
-		}
-		if json.Unmarshal(dep.Deployment, &st) == nil {
-			for _, res := range st.Resources {
-				old[res.URN] = res.Inputs
-			}
-		}
-	}
-	planned := map[string]manifest.Resource{}
-	if m, err := PlanRegion(r); err == nil {
-		for _, res := range m.Resources {
-			planned[res.URN] = res
-		}
-	}
-	seen := map[string]bool{}
-	var out []manifest.Resource
-	for _, urn := range urns {
-		if seen[urn] {
-			continue
-		}
-		seen[urn] = true
-		res, ok := planned[urn]
-		if !ok {
-			res = manifest.Resource{URN: urn, Type: urnType(urn), Name: urnName(urn), Custom: true, Inputs: map[string]any{}}
-		}
-		res.Op, res.Protect = manifest.OpReplace, true
-		res.ReplaceKeys = changedKeys(old[urn], res.Inputs)
-		out = append(out, res)
-	}
-	return out
-}
-
-// changedKeys lists the top-level inputs that differ; secrets (encrypted in the state)
-// and values unknown until apply are left out, as nothing can be said of them.
-func changedKeys(old, new map[string]any) []string {
-	var keys []string
-	for k, nv := range new {
-		ov, had := old[k]
-		if nv == manifest.UnknownMask || nv == manifest.SecretMask || isSecretEnvelope(ov) {
-			continue
-		}
-		if !had || !reflect.DeepEqual(normalize(ov), normalize(nv)) {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// normalize round-trips a value through JSON so numbers compare alike.
-func normalize(v any) any {
-	b, err := json.Marshal(v)
+// previewUnprotected previews the region again after the engine refused to plan the
+// replacement of protected resources, so guardrails and reports can say what would be
+// replaced and which properties force it, from the engine and the provider themselves.
+//
+// The engine checks protection against the state (a dependent replaced with its
+// parent is refused for its own flag), so the program alone cannot lift it. The
+// preview runs instead against a scratch copy of the state, without protection, in a
+// temporary local backend: the region's real stack is only read. Each step then gets
+// back the protection the real state gives it. ok is false when the copy cannot be
+// made (a stack whose secrets only its own backend can decrypt) or its preview fails.
+func (a *Automation) previewUnprotected(ctx context.Context, st *openStack, r *spec.Region) (manifest.Region, Changes, bool) {
+	dep, err := st.stack.Export(ctx)
 	if err != nil {
-		return v
+		return manifest.Region{}, Changes{}, false
 	}
-	var out any
-	_ = json.Unmarshal(b, &out)
-	return out
-}
+	var d apitype.DeploymentV3
+	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
+		return manifest.Region{}, Changes{}, false
+	}
+	protected := map[string]bool{}
+	for i := range d.Resources {
+		protected[string(d.Resources[i].URN)] = d.Resources[i].Protect
+		d.Resources[i].Protect = false
+	}
+	d.PendingOperations = nil
+	if dep.Deployment, err = json.Marshal(d); err != nil {
+		return manifest.Region{}, Changes{}, false
+	}
 
-// isSecretEnvelope recognises Pulumi's serialized secret in a state file.
-func isSecretEnvelope(v any) bool {
-	m, ok := v.(map[string]any)
-	return ok && m["4dabf18193072939515e22adb298388d"] == "1b47061264138c4ac30d75fd1eb44270"
-}
-
-// urnType is the resource type of a URN (the last type of its type chain).
-func urnType(urn string) string {
-	label := urnLabel(urn)
-	for i := 0; i < len(label); i++ {
-		if label[i] == ' ' {
-			return label[:i]
+	tmp, err := os.MkdirTemp("", "regionctl-diff-")
+	if err != nil {
+		return manifest.Region{}, Changes{}, false
+	}
+	defer os.RemoveAll(tmp)
+	backend := "file://" + filepath.Join(tmp, "state")
+	env := maps.Clone(st.env)
+	env["PULUMI_BACKEND_URL"] = backend
+	if err := os.MkdirAll(filepath.Join(tmp, "state"), 0o755); err != nil {
+		return manifest.Region{}, Changes{}, false
+	}
+	opts := []auto.LocalWorkspaceOption{
+		auto.WorkDir(tmp),
+		auto.PulumiHome(st.stack.Workspace().PulumiHome()),
+		auto.Project(workspace.Project{Name: tokens.PackageName(Project), Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+			Backend: &workspace.ProjectBackend{URL: backend}}),
+		auto.EnvVars(env),
+		auto.Pulumi(a.Pulumi),
+		auto.Program(st.program),
+	}
+	if a.Backend.Passphrase != "" {
+		opts = append(opts, auto.SecretsProvider("passphrase"))
+	}
+	scratch, err := auto.NewStackInlineSource(ctx, r.Region, Project, st.program, opts...)
+	if err != nil {
+		return manifest.Region{}, Changes{}, false
+	}
+	if err := ensureStackSettings(ctx, scratch, false); err != nil {
+		return manifest.Region{}, Changes{}, false
+	}
+	if err := scratch.Import(ctx, dep); err != nil {
+		return manifest.Region{}, Changes{}, false
+	}
+	c := a.collector(r.Region, nil)
+	_, err = scratch.Preview(ctx, optpreview.EventStreams(c.events))
+	c.wait()
+	if err != nil {
+		return manifest.Region{}, Changes{}, false
+	}
+	steps := c.steps()
+	for i := range steps.Resources {
+		if res := &steps.Resources[i]; protected[res.URN] {
+			res.Protect = true
 		}
 	}
-	return label
+	return steps, c.counts(), true
 }

@@ -32,7 +32,27 @@ type Resource struct {
 	Op Op `json:"op,omitempty"`
 	// ReplaceKeys are the properties that force a replacement, when Op is replace.
 	ReplaceKeys []string `json:"replaceKeys,omitempty"`
+	// Unprotected is set when the program protects the resource but the state does not
+	// (protection lost to an interrupted destroy): applying restores it.
+	Unprotected bool `json:"unprotected,omitempty"`
 }
+
+// Changes counts what an operation did (or a preview would do) per kind. Protect
+// counts resources whose lost protection the operation restores.
+type Changes struct {
+	Create  int `json:"create"`
+	Update  int `json:"update"`
+	Replace int `json:"replace"`
+	Delete  int `json:"delete"`
+	Same    int `json:"same"`
+	Protect int `json:"protect,omitempty"`
+}
+
+// Pending reports whether anything would change.
+func (c Changes) Pending() bool { return c.Create+c.Update+c.Replace+c.Delete+c.Protect > 0 }
+
+// Total is the number of changes, for progress.
+func (c Changes) Total() int { return c.Create + c.Update + c.Replace + c.Delete }
 
 // Op is a change a preview plans for one resource.
 type Op string

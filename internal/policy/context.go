@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/spec"
@@ -107,16 +108,21 @@ func (c *Context) RefOf(res *manifest.Resource) spec.Ref {
 	seen := map[string]bool{}
 	for cur := res; cur != nil && !seen[cur.URN]; cur = c.byURN[cur.Parent] {
 		seen[cur.URN] = true
-		if comp, ok := components[cur.Type]; ok {
-			if comp.prefix == "" {
-				return spec.Ref{Kind: comp.kind}
+		if ref, ok := componentRef(cur.Type, cur.Name); ok {
+			return ref
+		}
+		// A deleted entry's component may have no step of its own in a preview the
+		// engine stopped; its URN, which every child's state names, still says what it was.
+		if _, held := c.byURN[cur.Parent]; !held && cur.Parent != "" {
+			if u := resource.URN(cur.Parent); u.IsValid() {
+				if ref, ok := componentRef(string(u.Type()), u.Name()); ok {
+					return ref
+				}
 			}
-			return spec.Ref{Kind: comp.kind, Name: strings.TrimPrefix(cur.Name, comp.prefix)}
 		}
 	}
-	// A manifest without parents (or a parent it does not hold): the URN still says
-	// which component type the resource sits under, and its name starts with the
-	// component's.
+	// A manifest without parents: the URN still says which component type the
+	// resource sits under, and its name starts with the component's.
 	for _, t := range urnTypes(res.URN) {
 		comp, ok := components[t]
 		if !ok {
@@ -136,6 +142,18 @@ func (c *Context) RefOf(res *manifest.Resource) spec.Ref {
 		}
 	}
 	return spec.Ref{Kind: spec.KindRegion}
+}
+
+// componentRef is the entry a regionctl component of type typ and name builds.
+func componentRef(typ, name string) (spec.Ref, bool) {
+	comp, ok := components[typ]
+	if !ok {
+		return spec.Ref{}, false
+	}
+	if comp.prefix == "" {
+		return spec.Ref{Kind: comp.kind}, true
+	}
+	return spec.Ref{Kind: comp.kind, Name: strings.TrimPrefix(name, comp.prefix)}, true
 }
 
 // urnTypes are the types of a URN's parent chain and the resource:

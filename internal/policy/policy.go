@@ -95,6 +95,9 @@ type Report struct {
 	Findings []Finding
 	// Exceptions are the region file's waivers and allowances, in file order.
 	Exceptions []Exception
+	// Partial is set when the preview stopped before planning every resource: only
+	// the rules about planned changes judged it, so passing says little.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Counts of a report's findings.
@@ -154,7 +157,7 @@ func Evaluate(r *spec.Region, j spec.Jurisdictions, m manifest.Region, now time.
 	}
 	found, exceptions := applyExceptions(c, found, now)
 	sortFindings(found)
-	return Report{Region: r.Region, Findings: found, Exceptions: exceptions}
+	return Report{Region: r.Region, Findings: found, Exceptions: exceptions, Partial: m.Partial}
 }
 
 func sortFindings(fs []Finding) {

@@ -18,6 +18,7 @@ import (
 func PolicyText(w io.Writer, reports []policy.Report) error {
 	p := &printer{w: w}
 	var total policy.Counts
+	partial := false
 	for _, r := range reports {
 		for _, f := range r.Findings {
 			p.line("%s", findingLine(f))
@@ -29,10 +30,21 @@ func PolicyText(w io.Writer, reports []policy.Report) error {
 		total.Denied += n.Denied
 		total.Warnings += n.Warnings
 		total.Waived += n.Waived
-		p.line("%s: %s", r.Region, countsText(n, r.Exceptions))
+		line := countsText(n, r.Exceptions)
+		if r.Partial {
+			// A preview the engine stopped has passed nothing: most rules never saw it.
+			line = "the preview did not finish, so only its planned changes were checked: " + line
+			line = strings.Replace(line, "passes every guardrail", "no finding", 1)
+			partial = true
+		}
+		p.line("%s: %s", r.Region, line)
 	}
 	if len(reports) > 1 {
-		p.line("policy: %d regions, %s", len(reports), countsText(total, nil))
+		line := countsText(total, nil)
+		if partial {
+			line = strings.Replace(line, "passes every guardrail", "no finding in what was checked", 1)
+		}
+		p.line("policy: %d regions, %s", len(reports), line)
 	}
 	return p.err
 }

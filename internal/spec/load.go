@@ -141,6 +141,16 @@ func regionFiles(dir string) (map[string]string, error) {
 	return files, nil
 }
 
+// RegionIDs lists the ids of the region files in dir, sorted, without loading them
+// (shell completion, finding stacks whose file is gone).
+func RegionIDs(dir string) ([]string, error) {
+	files, err := regionFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	return sortedKeys(files), nil
+}
+
 // selectFiles resolves the requested ids (all, sorted, when none) against the files.
 func selectFiles(dir string, files map[string]string, ids []string) ([]string, error) {
 	available := sortedKeys(files)

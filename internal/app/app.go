@@ -1,0 +1,94 @@
+// Package app is the pipeline under regionctl's commands: load the region files, plan
+// offline, check the guardrails, preview, confirm, apply, destroy, refresh, and read
+// state. Commands parse flags, call one function here and render what it returns;
+// every later feature (PR diffs, the playbook, rollouts) calls the same functions.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/manifest"
+	"github.com/regionctl/regionctl/internal/policy"
+	"github.com/regionctl/regionctl/internal/spec"
+)
+
+// Planner turns checked regions into manifests of planned resources, offline.
+type Planner interface {
+	Plan(ctx context.Context, regions []*spec.Region) ([]manifest.Region, error)
+}
+
+// Runner is the real engine as the pipeline drives it; tests use a fake.
+type Runner interface {
+	Run(ctx context.Context, op engine.Operation, regions []*spec.Region) []engine.Result
+	State(ctx context.Context, r *spec.Region) (engine.State, error)
+	SetProtect(ctx context.Context, r *spec.Region, urns []string, protect bool) error
+	Outputs(ctx context.Context, r *spec.Region) (map[string]any, error)
+	Stacks(ctx context.Context) ([]engine.StackSummary, error)
+	// Pending reads a deployed region's interrupted operations and cloud resource count.
+	Pending(ctx context.Context, regionID string) ([]engine.PendingOperation, int, error)
+	Close()
+}
+
+// Progress shows engine events as they happen (report.Progress).
+type Progress interface {
+	Phase(region, phase string, total int)
+	Handle(region string, ev apitype.EngineEvent)
+	Finish(region string, failed bool)
+	Note(msg string)
+	Stop()
+}
+
+// Prompter asks the person at the terminal.
+type Prompter interface {
+	// CanPrompt reports whether there is a person to ask: stdin and stdout are terminals.
+	CanPrompt() bool
+	// Ask shows question and returns the answer line; a cancelled ctx (Ctrl-C) returns
+	// its error at once.
+	Ask(ctx context.Context, question string) (string, error)
+}
+
+// Env is everything the pipeline takes from outside, built once per command.
+type Env struct {
+	RegionsDir string
+	// Now is the one clock: waiver expiry, guardrails and progress read it.
+	Now    func() time.Time
+	Getenv func(string) string
+	// Planner plans offline (engine.Offline).
+	Planner Planner
+	// NewRunner builds the engine runner once the backend is known.
+	NewRunner func(engine.Settings) (Runner, error)
+	// NewProgress starts a progress display for the regions; nil shows none.
+	NewProgress func(regions []string) Progress
+	Prompt      Prompter
+}
+
+// EngineRequest is what an engine command asks for.
+type EngineRequest struct {
+	// Regions are the region ids; empty means every region file.
+	Regions  []string
+	StateURL string
+	Rehearse bool
+	// Parallel bounds how many regions run at once; 0 means engine.DefaultParallel.
+	Parallel        int
+	Diff            bool
+	ExpectNoChanges bool
+	// Yes confirms without asking (required off a terminal).
+	Yes       bool
+	Unprotect bool
+	// Review is shown the preview before the question that confirms applying it.
+	Review func(*Outcome) error
+}
+
+// Outcome is what an engine command did to each region, with the guardrail reports.
+type Outcome struct {
+	Op       engine.Operation
+	Rehearse bool
+	Results  []engine.Result
+	Reports  []policy.Report
+	// Cleared are the interrupted operations a refresh cleared, per region.
+	Cleared map[string][]engine.PendingOperation
+}

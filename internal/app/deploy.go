@@ -1,0 +1,281 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/manifest"
+	"github.com/regionctl/regionctl/internal/policy"
+	"github.com/regionctl/regionctl/internal/spec"
+)
+
+// Phases the progress display shows.
+const (
+	PhasePreview  = "preview"
+	PhasePlanning = "planning"
+)
+
+// relay forwards engine events to the progress display of the phase running now.
+type relay struct {
+	mu sync.Mutex
+	p  Progress
+}
+
+func (r *relay) handle(ev engine.RegionEvent) {
+	r.mu.Lock()
+	p := r.p
+	r.mu.Unlock()
+	if p != nil {
+		p.Handle(ev.Region, ev.Event)
+	}
+}
+
+func (r *relay) set(p Progress) {
+	r.mu.Lock()
+	r.p = p
+	r.mu.Unlock()
+}
+
+// engineSession opens the backend and runner for an engine command.
+func (e *Env) engineSession(ctx context.Context, req EngineRequest, readOnly, withOrphans bool, clearPending bool) (*session, *relay, error) {
+	rl := &relay{}
+	settings := engine.Settings{Parallel: req.Parallel, Diff: req.Diff, Progress: rl.handle, ClearPendingCreates: clearPending}
+	s, err := e.open(ctx, req, settings, readOnly, withOrphans)
+	return s, rl, err
+}
+
+// phase runs op on regions with a progress display of its own.
+func (e *Env) phase(ctx context.Context, s *session, rl *relay, op engine.Operation, phase string, regions []*spec.Region, totals map[string]int) []engine.Result {
+	p := e.newProgress(regionIDs(regions))
+	rl.set(p)
+	for _, r := range regions {
+		p.Phase(r.Region, phase, totals[r.Region])
+	}
+	results := s.runner.Run(ctx, op, regions)
+	for _, r := range results {
+		p.Finish(r.Region, r.Err != nil)
+	}
+	p.Stop()
+	rl.set(nil)
+	return results
+}
+
+func (e *Env) newProgress(ids []string) Progress {
+	if e.NewProgress == nil {
+		return quiet{}
+	}
+	return e.NewProgress(ids)
+}
+
+// quiet is the progress display of a caller that wants none.
+type quiet struct{}
+
+func (quiet) Phase(string, string, int)          {}
+func (quiet) Handle(string, apitype.EngineEvent) {}
+func (quiet) Finish(string, bool)                {}
+func (quiet) Note(string)                        {}
+func (quiet) Stop()                              {}
+
+// Preview previews regions through the engine and checks what they would do. Every
+// region's failure, denial or pending change is in the returned error (joined).
+func (e *Env) Preview(ctx context.Context, req EngineRequest) (*Outcome, error) {
+	s, rl, err := e.engineSession(ctx, req, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	results := e.phase(ctx, s, rl, engine.Preview, PhasePreview, s.regions, nil)
+	out := &Outcome{Op: engine.Preview, Rehearse: req.Rehearse, Results: results}
+	if out.Reports, err = e.checkResults(s.regions, results); err != nil {
+		return out, err
+	}
+	var errs []error
+	for i := range out.Results {
+		errs = append(errs, e.verdict(out, &out.Results[i], req))
+	}
+	return out, errors.Join(errs...)
+}
+
+// checkResults runs the guardrails on every preview that planned something.
+func (e *Env) checkResults(regions []*spec.Region, results []engine.Result) ([]policy.Report, error) {
+	var steps []manifest.Region
+	for _, res := range results {
+		if len(res.Steps.Resources) > 0 {
+			steps = append(steps, res.Steps)
+		}
+	}
+	return e.Check(regions, steps)
+}
+
+// verdict is the error one region's preview ends in: its guardrail denial (which
+// explains an engine refusal to replace a protected resource better than the engine),
+// its engine failure, or its pending changes under --expect-no-changes.
+func (e *Env) verdict(out *Outcome, res *engine.Result, req EngineRequest) error {
+	var denied error
+	for _, rep := range out.Reports {
+		if rep.Region == res.Region {
+			denied = deniedBy(rep)
+		}
+	}
+	switch {
+	case res.Err != nil && errors.Is(res.Err, context.Canceled):
+		return res.Err
+	case denied != nil && (res.Err == nil || len(res.Refused) > 0):
+		return denied
+	case res.Err != nil:
+		return errors.Join(denied, res.Err)
+	case req.ExpectNoChanges && res.Changes.Pending():
+		return &ChangesPendingError{Region: res.Region}
+	}
+	return nil
+}
+
+// Apply previews regions, checks them, shows the preview and asks (unless Yes), then
+// applies what passed. A region with interrupted operations in its state, a failed
+// preview or a denial is not applied; the others are. An allowed replacement or
+// deletion of a data store lifts the protection of exactly that data store for the
+// update, and puts it back if the update does not finish.
+func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
+	if !req.Yes && !e.canPrompt() {
+		return nil, &UsageError{Msg: "up changes real resources: pass --yes to confirm when not on a terminal"}
+	}
+	s, rl, err := e.engineSession(ctx, req, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+
+	out := &Outcome{Op: engine.Up, Rehearse: req.Rehearse}
+	errs := make([]error, len(s.regions))
+	ready := e.withoutPending(ctx, s, errs)
+	previews := e.phase(ctx, s, rl, engine.Preview, PhasePlanning, ready, nil)
+	if out.Reports, err = e.checkResults(s.regions, previews); err != nil {
+		return out, err
+	}
+	out.Results = make([]engine.Result, len(s.regions))
+	index := map[string]int{}
+	for i, r := range s.regions {
+		index[r.Region] = i
+		out.Results[i] = engine.Result{Region: r.Region, Op: engine.Up, Err: errs[i]}
+	}
+	var apply []*spec.Region
+	totals := map[string]int{}
+	for _, res := range previews {
+		i := index[res.Region]
+		res.Op = engine.Preview
+		out.Results[i] = res
+		if errs[i] = e.verdict(out, &res, req); errs[i] == nil && res.Changes.Pending() {
+			apply = append(apply, s.regions[i])
+			totals[res.Region] = res.Changes.Total()
+		}
+	}
+	if len(apply) == 0 || ctx.Err() != nil {
+		return out, errors.Join(append(errs, ctx.Err())...)
+	}
+	if !req.Yes {
+		if err := e.confirmApply(ctx, out, req, apply); err != nil {
+			return out, err
+		}
+	}
+
+	lifted := map[string][]string{}
+	for _, r := range apply {
+		i := index[r.Region]
+		urns := policy.Unprotect(r, out.Results[i].Steps, e.Now())
+		if len(urns) == 0 {
+			continue
+		}
+		if err := s.runner.SetProtect(ctx, r, urns, false); err != nil {
+			errs[i] = err
+			continue
+		}
+		lifted[r.Region] = urns
+	}
+	applied := e.phase(ctx, s, rl, engine.Up, string(engine.Up), apply, totals)
+	for _, res := range applied {
+		i := index[res.Region]
+		out.Results[i], errs[i] = res, res.Err
+		if urns := lifted[res.Region]; len(urns) > 0 && res.Err != nil {
+			errs[i] = errors.Join(errs[i], e.reprotect(ctx, s, s.regions[i], urns))
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// withoutPending returns the regions whose state holds no interrupted operation; the
+// others get a PendingError in errs and are left alone.
+func (e *Env) withoutPending(ctx context.Context, s *session, errs []error) []*spec.Region {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, r := range s.regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			state, err := s.runner.State(ctx, r)
+			var nd *engine.NotDeployedError
+			switch {
+			case errors.As(err, &nd):
+			case err != nil:
+				errs[i] = err
+			case len(state.Pending) > 0:
+				errs[i] = &engine.PendingError{Region: r.Region, Pending: state.PendingOperations()}
+			}
+		}()
+	}
+	wg.Wait()
+	var ready []*spec.Region
+	for i, r := range s.regions {
+		if errs[i] == nil {
+			ready = append(ready, r)
+		}
+	}
+	return ready
+}
+
+// reprotect puts protection back on the resources of urns that are still in the
+// state after an update that did not finish, even when the run was interrupted.
+func (e *Env) reprotect(ctx context.Context, s *session, r *spec.Region, urns []string) error {
+	ctx = context.WithoutCancel(ctx)
+	state, err := s.runner.State(ctx, r)
+	if err != nil {
+		return fmt.Errorf("region %q: protection could not be checked after the interrupted run (%v); the next preview or up restores it", r.Region, err)
+	}
+	var still []string
+	for _, u := range urns {
+		if state.Has(u) {
+			still = append(still, u)
+		}
+	}
+	if err := s.runner.SetProtect(ctx, r, still, true); err != nil {
+		return fmt.Errorf("region %q: %v; the next preview or up restores it", r.Region, err)
+	}
+	return nil
+}
+
+func (e *Env) canPrompt() bool { return e.Prompt != nil && e.Prompt.CanPrompt() }
+
+// confirmApply shows the preview and asks before anything is applied.
+func (e *Env) confirmApply(ctx context.Context, out *Outcome, req EngineRequest, apply []*spec.Region) error {
+	if req.Review != nil {
+		if err := req.Review(out); err != nil {
+			return err
+		}
+	}
+	q := fmt.Sprintf("Apply these changes to %d %s (%s)? [y/N] ", len(apply), plural(len(apply), "region", "regions"), joinIDs(apply))
+	a, err := e.Prompt.Ask(ctx, q)
+	if err != nil {
+		return &NotConfirmedError{What: "up"}
+	}
+	if a = strings.ToLower(strings.TrimSpace(a)); a != "y" && a != "yes" {
+		return &NotConfirmedError{What: "up"}
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/regionctl/regionctl/internal/policy"
+	"github.com/regionctl/regionctl/internal/spec"
+)
+
+// PolicyDeniedError is a change the guardrails refuse; nothing of it was applied.
+type PolicyDeniedError struct {
+	Region string
+	// Denied counts the blocking findings; Unwaivable those no waiver can accept
+	// (blast.*, policy.*), whose way past is an allowance or a fix.
+	Denied, Unwaivable int
+}
+
+func (e *PolicyDeniedError) Error() string {
+	them := plural(e.Denied, "it", "them")
+	how := fmt.Sprintf("fix %s, or waive %s in the region file (README: Guardrails)", them, them)
+	switch {
+	case e.Unwaivable == e.Denied:
+		how = fmt.Sprintf("undo the change, or allow %s by name in the region file (allow:, README: Guardrails)", them)
+	case e.Unwaivable > 0:
+		how = "fix them; waive the waivable ones, and allow replacements and deletions by name (allow:, README: Guardrails)"
+	}
+	return fmt.Sprintf("region %q: refused by the guardrails (nothing applied): %d %s (listed above); %s",
+		e.Region, e.Denied, plural(e.Denied, "finding denies", "findings deny"), how)
+}
+
+// deniedBy is the error for a report that blocks, nil when it does not.
+func deniedBy(rep policy.Report) error {
+	e := &PolicyDeniedError{Region: rep.Region}
+	for _, f := range rep.Findings {
+		if !f.Blocks() {
+			continue
+		}
+		e.Denied++
+		if r, ok := policy.Lookup(f.Rule); ok && r.Unwaivable != "" {
+			e.Unwaivable++
+		}
+	}
+	if e.Denied == 0 {
+		return nil
+	}
+	return e
+}
+
+// ConfigError is a regions folder that cannot be read as one (a missing region file,
+// no jurisdictions.yaml): invalid configuration, like spec.Problems.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ChangesPendingError is a region with changes where --expect-no-changes was given.
+type ChangesPendingError struct{ Region string }
+
+func (e *ChangesPendingError) Error() string {
+	return fmt.Sprintf("region %q: changes are pending and --expect-no-changes was given; nothing applied", e.Region)
+}
+
+// NotConfirmedError is a change the person at the terminal declined (or interrupted
+// at the question); nothing was changed.
+type NotConfirmedError struct{ What string }
+
+func (e *NotConfirmedError) Error() string { return e.What + " not confirmed; nothing was changed" }
+
+// Unwrap makes a declined change count as cancelled.
+func (e *NotConfirmedError) Unwrap() error { return context.Canceled }
+
+// UsageError is a command line that cannot run as given.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// ProtectedError is a destroy refused because protected resources would go.
+type ProtectedError struct {
+	Region    string
+	Resources []string
+}
+
+func (e *ProtectedError) Error() string {
+	names := e.Resources
+	more := ""
+	if len(names) > 5 {
+		names, more = names[:5], fmt.Sprintf(" and %d more", len(e.Resources)-5)
+	}
+	return fmt.Sprintf("region %q: destroy refused: %d protected resources (%s%s) would be deleted; "+
+		"pass --unprotect to remove their protection first", e.Region, len(e.Resources), strings.Join(names, ", "), more)
+}
+
+// Exit codes of the CLI contract.
+const (
+	ExitOK              = 0
+	ExitFailure         = 1
+	ExitCancelled       = 2
+	ExitPolicyViolation = 3
+	ExitInvalidConfig   = 4
+	ExitChangesPending  = 5
+)
+
+// ExitCode maps an error (possibly several joined) to the exit code that says most:
+// cancelled, then policy, then invalid configuration, then failure, then changes
+// pending. It is the only place a failure becomes a number.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	rank := map[int]int{ExitOK: 0, ExitChangesPending: 1, ExitFailure: 2, ExitInvalidConfig: 3, ExitPolicyViolation: 4, ExitCancelled: 5}
+	best := ExitOK
+	for _, e := range leaves(err) {
+		if c := leafCode(e); rank[c] > rank[best] {
+			best = c
+		}
+	}
+	return best
+}
+
+func leafCode(err error) int {
+	var problems spec.Problems
+	var config *ConfigError
+	var denied *PolicyDeniedError
+	var pending *ChangesPendingError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return ExitCancelled
+	case errors.As(err, &denied):
+		return ExitPolicyViolation
+	case errors.As(err, &problems), errors.As(err, &config):
+		return ExitInvalidConfig
+	case errors.As(err, &pending):
+		return ExitChangesPending
+	}
+	return ExitFailure
+}
+
+// leaves are the errors errors.Join put together, each whole.
+func leaves(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, leaves(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// Leaves are the separate failures of err, to print one line each.
+func Leaves(err error) []error { return leaves(err) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

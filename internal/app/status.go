@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/spec"
+)
+
+// RegionStatus is the state overview of one region.
+type RegionStatus struct {
+	Region string `json:"name"`
+	// HasFile is false for a stack deployed from a region file that is gone.
+	HasFile          bool   `json:"hasFile"`
+	Deployed         bool   `json:"deployed"`
+	LastUpdate       string `json:"lastUpdate,omitempty"`
+	UpdateInProgress bool   `json:"updateInProgress"`
+	// Resources counts the cloud resources the state holds.
+	Resources int `json:"resources"`
+	// Pending are operations an interrupted run left unfinished.
+	Pending []engine.PendingOperation `json:"pending,omitempty"`
+	Err     error                     `json:"-"`
+}
+
+// Status lists every region: those with a file (deployed or not) and the stacks the
+// backend holds without one. It reads the backend's stack list once, and needs no
+// passphrase; interrupted operations are read from each deployed stack's state.
+func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, error) {
+	ids, err := spec.RegionIDs(e.RegionsDir)
+	if err != nil {
+		return nil, err
+	}
+	s, _, err := e.engineSession(ctx, EngineRequest{StateURL: req.StateURL, Rehearse: req.Rehearse, Regions: nil}, true, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	stacks, err := s.runner.Stacks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byRegion := map[string]engine.StackSummary{}
+	for _, st := range stacks {
+		byRegion[st.Region] = st
+	}
+	names := append([]string(nil), ids...)
+	for id := range byRegion {
+		if !slices.Contains(names, id) {
+			names = append(names, id)
+		}
+	}
+	if len(req.Regions) > 0 {
+		names = slices.DeleteFunc(names, func(id string) bool { return !slices.Contains(req.Regions, id) })
+	}
+	sort.Strings(names)
+	out := make([]RegionStatus, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(req.Parallel, engine.DefaultParallel()))
+	for i, id := range names {
+		st, deployed := byRegion[id]
+		out[i] = RegionStatus{Region: id, HasFile: slices.Contains(ids, id), Deployed: deployed && st.Resources > 0,
+			LastUpdate: st.LastUpdate, UpdateInProgress: st.UpdateInProgress}
+		if !deployed {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			pending, managed, err := s.runner.Pending(ctx, id)
+			out[i].Pending, out[i].Resources, out[i].Err = pending, managed, err
+			out[i].Deployed = out[i].Deployed || managed > 0 || len(pending) > 0
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+// Outputs returns a deployed region's stack outputs; a region whose file is gone is
+// read from its stack.
+func (e *Env) Outputs(ctx context.Context, req EngineRequest) (map[string]any, error) {
+	s, _, err := e.engineSession(ctx, req, false, true, false)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	out, err := s.runner.Outputs(ctx, s.regions[0])
+	if err == nil && len(out) == 0 {
+		// A stack a preview created, never applied.
+		return nil, &engine.NotDeployedError{Region: s.regions[0].Region, Backend: s.backend.URL}
+	}
+	return out, err
+}
