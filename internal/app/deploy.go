@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -97,7 +98,7 @@ func (e *Env) Preview(ctx context.Context, req EngineRequest) (*Outcome, error) 
 	}
 	var errs []error
 	for i := range out.Results {
-		errs = append(errs, e.verdict(out, &out.Results[i], req))
+		errs = append(errs, e.verdict(out, s.regions[i], &out.Results[i], req))
 	}
 	return out, errors.Join(errs...)
 }
@@ -116,7 +117,7 @@ func (e *Env) checkResults(regions []*spec.Region, results []engine.Result) ([]p
 // verdict is the error one region's preview ends in: its guardrail denial (which
 // explains an engine refusal to replace a protected resource better than the engine),
 // its engine failure, or its pending changes under --expect-no-changes.
-func (e *Env) verdict(out *Outcome, res *engine.Result, req EngineRequest) error {
+func (e *Env) verdict(out *Outcome, r *spec.Region, res *engine.Result, req EngineRequest) error {
 	var denied error
 	for _, rep := range out.Reports {
 		if rep.Region == res.Region {
@@ -128,12 +129,32 @@ func (e *Env) verdict(out *Outcome, res *engine.Result, req EngineRequest) error
 		return res.Err
 	case denied != nil && (res.Err == nil || len(res.Refused) > 0):
 		return denied
+	case res.Err != nil && e.allowed(r, res):
+		// The engine refused only what an allowance accepts: up lifts exactly that
+		// protection for the update, so the refusal is not a failure.
+		res.Err = nil
+		return nil
 	case res.Err != nil:
 		return errors.Join(denied, res.Err)
 	case req.ExpectNoChanges && res.Changes.Pending():
 		return &ChangesPendingError{Region: res.Region}
 	}
 	return nil
+}
+
+// allowed reports whether every protected resource the engine refused to replace is
+// one an active allowance lifts, and the engine planned the rest (the scratch preview).
+func (e *Env) allowed(r *spec.Region, res *engine.Result) bool {
+	if len(res.Refused) == 0 || res.Steps.Partial {
+		return false
+	}
+	lift := policy.Unprotect(r, res.Steps, e.Now())
+	for _, urn := range res.Refused {
+		if !slices.Contains(lift, urn) {
+			return false
+		}
+	}
+	return true
 }
 
 // Apply previews regions, checks them, shows the preview and asks (unless Yes), then
@@ -170,7 +191,7 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 		i := index[res.Region]
 		res.Op = engine.Preview
 		out.Results[i] = res
-		if errs[i] = e.verdict(out, &res, req); errs[i] == nil && res.Changes.Pending() {
+		if errs[i] = e.verdict(out, s.regions[i], &res, req); errs[i] == nil && res.Changes.Pending() {
 			apply = append(apply, s.regions[i])
 			totals[res.Region] = res.Changes.Total()
 		}

@@ -62,8 +62,8 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 	for i, id := range names {
 		st, deployed := byRegion[id]
 		out[i] = RegionStatus{Region: id, HasFile: slices.Contains(ids, id), Deployed: deployed && st.Resources > 0,
-			LastUpdate: st.LastUpdate, UpdateInProgress: st.UpdateInProgress}
-		if !deployed {
+			LastUpdate: st.LastUpdate, UpdateInProgress: st.UpdateInProgress, Err: st.Err}
+		if !deployed || st.Err != nil {
 			continue
 		}
 		wg.Add(1)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -62,20 +61,7 @@ func (e *e2e) changes(wantCode int, args ...string) map[string]engine.Changes {
 	if code != wantCode {
 		e.t.Fatalf("regionctl %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, wantCode, out, errOut)
 	}
-	var doc struct {
-		Regions []struct {
-			Name    string         `json:"name"`
-			Changes engine.Changes `json:"changes"`
-		} `json:"regions"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		e.t.Fatalf("regionctl %s: stdout is not JSON: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	got := map[string]engine.Changes{}
-	for _, r := range doc.Regions {
-		got[r.Name] = r.Changes
-	}
-	return got
+	return changesByRegion(e.t, out)
 }
 
 // edit rewrites a region file, replacing old with new exactly once.
@@ -126,7 +112,7 @@ func TestE2ERegionLifecycle(t *testing.T) {
 		t.Fatalf("preview of an engine change: exit %d, want 3 naming blast.replace and the engine property:\n%s", code, out)
 	}
 	code, out, errOut := e.run(context.Background(), "up", "eu-west-1", "--rehearse", "--yes")
-	if code != ExitPolicyViolation || !strings.Contains(errOut, "refused by policy, nothing applied") {
+	if code != ExitPolicyViolation || !strings.Contains(errOut, "refused by the guardrails (nothing applied)") {
 		t.Fatalf("up of an engine change: exit %d, want 3:\n%s\n%s", code, out, errOut)
 	}
 	e.edit("eu-west-1", "engine: aurora-postgresql\n    engineVersion: \"16.4\"", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.05.2")

@@ -102,3 +102,24 @@ func TestOneLine(t *testing.T) {
 		t.Errorf("oneLine = %q", got)
 	}
 }
+
+// A killed engine, a missing stack and a wrong passphrase each get one line that says
+// what happened and what to do.
+func TestExplainEngineFailures(t *testing.T) {
+	a := &Automation{Settings: Settings{Backend: Backend{URL: "file:///s"}}}
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{errors.New("failed to run update: signal: killed\ncode: -1\nstdout: \nstderr: "),
+			`region "eu-west-1": the Pulumi engine was killed before it finished; run ` + "`regionctl status`" + ` to see operations it left unfinished, and ` + "`regionctl refresh eu-west-1`" + ` to clear them`},
+		{errors.New("failed to select stack: exit status 255\ncode: 255\nstdout: \nstderr: error: no stack named 'eu-west-1' found\n"),
+			`region "eu-west-1" is not deployed in file:///s; run ` + "`regionctl up eu-west-1`" + ` first (or check --state and PULUMI_BACKEND_URL)`},
+		{errors.New("x\ncode: 255\nstdout: \nstderr: error: getting secrets manager: incorrect passphrase\n"),
+			`region "eu-west-1": PULUMI_CONFIG_PASSPHRASE does not decrypt this stack's secrets; use the passphrase the stack was created with (the team's secret store)`},
+	} {
+		if got := a.explain("eu-west-1", Up, tt.err).Error(); got != tt.want {
+			t.Errorf("got  %s\nwant %s", got, tt.want)
+		}
+	}
+}

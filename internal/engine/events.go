@@ -33,9 +33,9 @@ type collector struct {
 	refused []string // URNs the engine would replace but refused to, being protected
 }
 
-// protectedReplace matches the engine's refusal to plan the replacement of a protected
-// resource; the engine then emits no step for it, so the preview would not show it.
-var protectedReplace = regexp.MustCompile(`unable to replace resource "([^"]+)"`)
+// protectedReplace matches the engine's refusal to plan the replacement or deletion of
+// a protected resource; the engine then stops the preview, so it would not show it.
+var protectedReplace = regexp.MustCompile(`unable to replace resource "([^"]+)"|resource "([^"]+)"\s+cannot be deleted\s+because it is protected`)
 
 func (c *collector) protectedReplacements() []string {
 	c.mu.Lock()
@@ -108,7 +108,7 @@ func (c *collector) record(ev apitype.EngineEvent) {
 		}
 		c.errs = append(c.errs, msg)
 		if m := protectedReplace.FindStringSubmatch(d.Message); m != nil {
-			c.refused = append(c.refused, m[1])
+			c.refused = append(c.refused, m[1]+m[2])
 		}
 	}
 }

@@ -36,9 +36,10 @@ func (a *Automation) previewUnprotected(ctx context.Context, st *openStack, r *s
 	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
 		return manifest.Region{}, Changes{}, false
 	}
-	protected := map[string]bool{}
+	protected, held := map[string]bool{}, map[string]bool{}
 	for i := range d.Resources {
 		protected[string(d.Resources[i].URN)] = d.Resources[i].Protect
+		held[string(d.Resources[i].URN)] = true
 		d.Resources[i].Protect = false
 	}
 	d.PendingOperations = nil
@@ -85,11 +86,19 @@ func (a *Automation) previewUnprotected(ctx context.Context, st *openStack, r *s
 	if err != nil {
 		return manifest.Region{}, Changes{}, false
 	}
-	steps := c.steps()
+	steps, changes := c.steps(), c.counts()
+	changes.Protect = 0
 	for i := range steps.Resources {
-		if res := &steps.Resources[i]; protected[res.URN] {
+		res := &steps.Resources[i]
+		// Against the real state: lost protection is what the goal protects and the
+		// real state does not (the scratch copy has none at all).
+		res.Unprotected = res.Protect && held[res.URN] && !protected[res.URN] && res.Op != manifest.OpDelete
+		if res.Unprotected {
+			changes.Protect++
+		}
+		if protected[res.URN] {
 			res.Protect = true
 		}
 	}
-	return steps, c.counts(), true
+	return steps, changes, true
 }

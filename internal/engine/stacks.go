@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -26,11 +28,16 @@ type StackSummary struct {
 	UpdateInProgress bool
 	// Resources counts everything in the state (the stack, providers, components).
 	Resources int
+	// Err is set when the stack's state cannot be read (a corrupt state file).
+	Err error
 }
 
 // Stacks lists every region stack the backend holds, in one engine call: status reads
 // names, counts and dates from it without opening (or decrypting) any stack.
 func (a *Automation) Stacks(ctx context.Context) ([]StackSummary, error) {
+	if dir, ok := localDir(a.Backend.URL); ok {
+		return localStacks(dir)
+	}
 	dir := filepath.Join(a.Backend.WorkDir("_"), "list")
 	if err := os.MkdirAll(filepath.Join(dir, "home"), 0o755); err != nil {
 		return nil, fmt.Errorf("creating work folder: %w", err)
@@ -99,6 +106,15 @@ func (a *Automation) Pending(ctx context.Context, regionID string) ([]PendingOpe
 
 // readCheckpointFile reads a self-managed backend's state file (plain or gzipped).
 func readCheckpointFile(path string) (State, error) {
+	cp, err := readCheckpoint(path)
+	if err != nil || cp.Latest == nil {
+		return State{}, err
+	}
+	return State{Resources: cp.Latest.Resources, Pending: cp.Latest.PendingOperations}, nil
+}
+
+func readCheckpoint(path string) (apitype.CheckpointV3, error) {
+	var cp apitype.CheckpointV3
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		if b, err = os.ReadFile(path + ".gz"); err == nil {
@@ -106,20 +122,14 @@ func readCheckpointFile(path string) (State, error) {
 		}
 	}
 	if err != nil {
-		return State{}, err
+		return cp, err
 	}
 	var vc apitype.VersionedCheckpoint
 	if err := json.Unmarshal(b, &vc); err != nil {
-		return State{}, err
+		return cp, err
 	}
-	var cp apitype.CheckpointV3
-	if err := json.Unmarshal(vc.Checkpoint, &cp); err != nil {
-		return State{}, err
-	}
-	if cp.Latest == nil {
-		return State{}, nil
-	}
-	return State{Resources: cp.Latest.Resources, Pending: cp.Latest.PendingOperations}, nil
+	err = json.Unmarshal(vc.Checkpoint, &cp)
+	return cp, err
 }
 
 func gunzip(b []byte) ([]byte, error) {
@@ -129,4 +139,41 @@ func gunzip(b []byte) ([]byte, error) {
 	}
 	defer r.Close()
 	return io.ReadAll(r)
+}
+
+// localStacks lists the stacks of a file:// backend from its folder, without the CLI:
+// one unreadable state file then spoils only its own row.
+func localStacks(dir string) ([]StackSummary, error) {
+	stacks := filepath.Join(dir, ".pulumi", "stacks", Project)
+	entries, err := os.ReadDir(stacks)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing the stacks in %s: %w", stacks, err)
+	}
+	var out []StackSummary
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok {
+			if name, ok = strings.CutSuffix(e.Name(), ".json.gz"); !ok {
+				continue
+			}
+		}
+		sum := StackSummary{Region: name}
+		path := filepath.Join(stacks, name+".json")
+		cp, err := readCheckpoint(path)
+		if err != nil {
+			sum.Err = &CorruptStateError{Region: name, File: path}
+		} else if cp.Latest != nil {
+			sum.Resources = len(cp.Latest.Resources)
+			if !cp.Latest.Manifest.Time.IsZero() {
+				sum.LastUpdate = cp.Latest.Manifest.Time.UTC().Format(time.RFC3339)
+			}
+		}
+		locks, _ := os.ReadDir(filepath.Join(dir, ".pulumi", "locks", "organization", Project, name))
+		sum.UpdateInProgress = len(locks) > 0
+		out = append(out, sum)
+	}
+	return out, nil
 }

@@ -159,11 +159,11 @@ func componentRef(typ, name string) (spec.Ref, bool) {
 // urnTypes are the types of a URN's parent chain and the resource:
 // urn:pulumi:stack::project::regionctl:stacks:Database$aws:rds/cluster:Cluster::name.
 func urnTypes(urn string) []string {
-	parts := strings.Split(urn, "::")
-	if len(parts) < 4 {
+	u := resource.URN(urn)
+	if !u.IsValid() {
 		return nil
 	}
-	return strings.Split(parts[2], "$")
+	return strings.Split(string(u.QualifiedType()), "$")
 }
 
 // label names an entry in a message: database "main", the network.

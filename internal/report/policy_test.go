@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/regionctl/regionctl/internal/manifest"
@@ -77,5 +78,19 @@ func TestPlanPolicyJSON(t *testing.T) {
 		if _, ok := doc.Regions[0][key]; !ok {
 			t.Errorf("region has no %q member: %s", key, buf.Bytes())
 		}
+	}
+}
+
+// A preview the engine stopped never "passes every guardrail": most rules never saw it.
+func TestPolicyTextPartialPreview(t *testing.T) {
+	var b strings.Builder
+	if err := PolicyText(&b, []policy.Report{{Region: "eu-west-1", Partial: true}, {Region: "ap-southeast-2"}}); err != nil {
+		t.Fatal(err)
+	}
+	want := "eu-west-1: the preview did not finish, so only its planned changes were checked: no finding\n" +
+		"ap-southeast-2: passes every guardrail\n" +
+		"policy: 2 regions, no finding in what was checked\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }

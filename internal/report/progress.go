@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 // Progress shows engine events as they happen: on a TTY a live view with one line per
@@ -175,7 +176,7 @@ func (p *Progress) Handle(region string, ev apitype.EngineEvent) {
 			p.plain(region, "failed to %s %s", m.Op, label(m.Type, m.URN))
 		}
 	case ev.DiagnosticEvent != nil && ev.DiagnosticEvent.Severity == "error" && !p.tty:
-		p.plain(region, "error: %s", strings.TrimSpace(ev.DiagnosticEvent.Message))
+		p.plain(region, "error: %s", diagnostic(ev.DiagnosticEvent.Message))
 	}
 }
 
@@ -329,8 +330,8 @@ func isLogicalHalf(op apitype.OpType) bool {
 
 func label(typ, urn string) string {
 	name := urn
-	if i := strings.LastIndex(urn, "::"); i >= 0 {
-		name = urn[i+2:]
+	if u := resource.URN(urn); u.IsValid() {
+		name = u.Name()
 	}
 	return typ + " " + name
 }
@@ -365,4 +366,13 @@ func past(op apitype.OpType) string {
 		return "refreshed"
 	}
 	return string(op)
+}
+
+// diagnostic is an engine error as one line, without the engine's advice to run pulumi
+// commands (regionctl's own fix comes with the finding or the error).
+func diagnostic(msg string) string {
+	if i := strings.Index(msg, " To unprotect the resource"); i > 0 {
+		msg = msg[:i]
+	}
+	return strings.Join(strings.Fields(msg), " ")
 }
