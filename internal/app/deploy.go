@@ -189,9 +189,10 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 	totals := map[string]int{}
 	for _, res := range previews {
 		i := index[res.Region]
-		res.Op = engine.Preview
+		errs[i] = e.verdict(out, s.regions[i], &res, req)
+		res.Op = engine.Up // what the command did to the region: its preview, until applied
 		out.Results[i] = res
-		if errs[i] = e.verdict(out, s.regions[i], &res, req); errs[i] == nil && res.Changes.Pending() {
+		if errs[i] == nil && res.Changes.Pending() {
 			apply = append(apply, s.regions[i])
 			totals[res.Region] = res.Changes.Total()
 		}
