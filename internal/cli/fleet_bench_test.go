@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,10 +14,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
+
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/engine/rehearsal"
+	"github.com/regionctl/regionctl/internal/spec"
 	"github.com/regionctl/regionctl/internal/spec/awsregions"
 	"github.com/regionctl/regionctl/internal/testutil"
+	"github.com/regionctl/regionctl/stacks/region"
 )
 
 // BenchmarkNoopPreview times a no-change preview of eu-west-1, whole process, next to
@@ -41,19 +50,15 @@ func BenchmarkNoopPreview(b *testing.B) {
 	})
 }
 
-// barePreview prepares `pulumi preview` of eu-west-1 in its own work folder: the region
-// program built as a plain Go binary, the rehearsal state and a rehearsal provider.
+// barePreview prepares the bare `pulumi preview` of eu-west-1 in its own work folder,
+// on the same rehearsal state and passphrase, with a rehearsal provider and the region
+// program hosted in this process the way the Automation API hosts an inline program
+// (--client): what is left is the engine's own work, without regionctl around it.
 func barePreview(b *testing.B, dir string) *exec.Cmd {
 	b.Helper()
 	root := testutil.RepoRoot(b)
 	work := b.TempDir()
-	prog := filepath.Join(work, "program")
-	build := exec.Command("go", "build", "-o", prog, "./internal/cli/testdata/bareprogram")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("building the bare program: %v\n%s", err, out)
-	}
-	project := fmt.Sprintf("name: %s\nruntime:\n  name: go\n  options:\n    binary: %s\n", engine.Project, prog)
+	project := fmt.Sprintf("name: %s\nruntime: go\n", engine.Project)
 	if err := os.WriteFile(filepath.Join(work, "Pulumi.yaml"), []byte(project), 0o644); err != nil {
 		b.Fatal(err)
 	}
@@ -68,12 +73,18 @@ func barePreview(b *testing.B, dir string) *exec.Cmd {
 	if err := os.WriteFile(filepath.Join(work, "Pulumi.eu-west-1.yaml"), settings, 0o644); err != nil {
 		b.Fatal(err)
 	}
+	regions, err := spec.LoadDir(filepath.Join(dir, "regions"), "eu-west-1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	host := startProgramHost(b, region.Program(regions[0]))
 	srv, err := rehearsal.Start()
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = srv.Close() })
-	cmd := exec.Command(filepath.Join(root, "bin", "pulumi"), "preview", "--stack", "eu-west-1", "--non-interactive")
+	cmd := exec.Command(filepath.Join(root, "bin", "pulumi"), "preview", "--stack", "eu-west-1", "--non-interactive",
+		"--client="+host, "--exec-kind=auto.inline")
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(),
 		"PULUMI_HOME="+filepath.Join(work, "home"),
@@ -82,9 +93,53 @@ func barePreview(b *testing.B, dir string) *exec.Cmd {
 		"PULUMI_SKIP_UPDATE_CHECK=true",
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true",
 		fmt.Sprintf("PULUMI_DEBUG_PROVIDERS=aws:%d", srv.Port()),
-		"REGIONCTL_REGIONS_DIR="+filepath.Join(dir, "regions"),
 	)
 	return cmd
+}
+
+// programHost serves one Pulumi program to the engine over the language runtime
+// protocol: the engine asks it to run the program against its resource monitor.
+type programHost struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	program pulumi.RunFunc
+}
+
+func startProgramHost(b *testing.B, program pulumi.RunFunc) string {
+	b.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := grpc.NewServer(grpc.MaxRecvMsgSize(400<<20), grpc.MaxSendMsgSize(400<<20))
+	pulumirpc.RegisterLanguageRuntimeServer(srv, &programHost{program: program})
+	go func() { _ = srv.Serve(lis) }()
+	b.Cleanup(srv.Stop)
+	return lis.Addr().String()
+}
+
+func (h *programHost) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (h *programHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: "1.0.0"}, nil
+}
+
+func (h *programHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	info := pulumi.RunInfo{MonitorAddr: req.GetMonitorAddress(), Config: req.GetConfig(), ConfigSecretKeys: req.GetConfigSecretKeys(),
+		Project: req.GetProject(), Stack: req.GetStack(), Parallel: req.GetParallel(), DryRun: req.GetDryRun(), Organization: req.GetOrganization()}
+	if len(req.Args) > 0 {
+		info.EngineAddr = req.Args[0]
+	}
+	pctx, err := pulumi.NewContext(ctx, info)
+	if err != nil {
+		return nil, err
+	}
+	defer pctx.Close()
+	if err := pulumi.RunWithContext(pctx, h.program); err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	return &pulumirpc.RunResponse{}, nil
 }
 
 // dirBackend is the rehearsal backend of a checkout at dir.
