@@ -22,10 +22,22 @@ const (
 	PhasePlanning = "planning"
 )
 
-// relay forwards engine events to the progress display of the phase running now.
+// relay forwards engine events to the progress display of the phase running now, and
+// starts a region's phase when the engine starts it (not while it waits for a slot).
 type relay struct {
-	mu sync.Mutex
-	p  Progress
+	mu     sync.Mutex
+	p      Progress
+	phase  string
+	totals map[string]int
+}
+
+func (r *relay) started(region string) {
+	r.mu.Lock()
+	p, phase, total := r.p, r.phase, r.totals[region]
+	r.mu.Unlock()
+	if p != nil {
+		p.Phase(region, phase, total)
+	}
 }
 
 func (r *relay) handle(ev engine.RegionEvent) {
@@ -37,16 +49,16 @@ func (r *relay) handle(ev engine.RegionEvent) {
 	}
 }
 
-func (r *relay) set(p Progress) {
+func (r *relay) set(p Progress, phase string, totals map[string]int) {
 	r.mu.Lock()
-	r.p = p
+	r.p, r.phase, r.totals = p, phase, totals
 	r.mu.Unlock()
 }
 
 // engineSession opens the backend and runner for an engine command.
 func (e *Env) engineSession(ctx context.Context, req EngineRequest, readOnly, withOrphans bool, clearPending bool) (*session, *relay, error) {
 	rl := &relay{}
-	settings := engine.Settings{Parallel: req.Parallel, Diff: req.Diff, Progress: rl.handle, ClearPendingCreates: clearPending}
+	settings := engine.Settings{Parallel: req.Parallel, Diff: req.Diff, Progress: rl.handle, Started: rl.started, ClearPendingCreates: clearPending}
 	s, err := e.open(ctx, req, settings, readOnly, withOrphans)
 	return s, rl, err
 }
@@ -54,16 +66,13 @@ func (e *Env) engineSession(ctx context.Context, req EngineRequest, readOnly, wi
 // phase runs op on regions with a progress display of its own.
 func (e *Env) phase(ctx context.Context, s *session, rl *relay, op engine.Operation, phase string, regions []*spec.Region, totals map[string]int) []engine.Result {
 	p := e.newProgress(regionIDs(regions))
-	rl.set(p)
-	for _, r := range regions {
-		p.Phase(r.Region, phase, totals[r.Region])
-	}
+	rl.set(p, phase, totals)
 	results := s.runner.Run(ctx, op, regions)
 	for _, r := range results {
 		p.Finish(r.Region, r.Err != nil)
 	}
 	p.Stop()
-	rl.set(nil)
+	rl.set(nil, "", nil)
 	return results
 }
 

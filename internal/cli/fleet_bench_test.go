@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -178,7 +179,10 @@ func fleetDir(b *testing.B, n int) (bin, dir string) {
 	for _, e := range entries {
 		_ = os.Remove(filepath.Join(regions, e.Name()))
 	}
-	ids := awsregions.IDs()
+	// Commercial regions only: the rehearsal provider, like the real one, knows
+	// no global endpoints and no sovereign-cloud names.
+	commercial := regexp.MustCompile(`^[a-z]{2}-[a-z]+-[0-9]$`)
+	ids := slices.DeleteFunc(slices.Clone(awsregions.IDs()), func(id string) bool { return !commercial.MatchString(id) || strings.HasPrefix(id, "cn-") })
 	if len(ids) < n {
 		b.Fatalf("only %d AWS regions", len(ids))
 	}

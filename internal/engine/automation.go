@@ -57,6 +57,8 @@ type Settings struct {
 	ClearPendingCreates bool
 	// Progress receives every engine event; it is called from several goroutines.
 	Progress func(RegionEvent)
+	// Started is told when a region's operation starts (it may wait for a free slot).
+	Started func(region string)
 }
 
 // Result is the outcome of one operation on one region.
@@ -79,6 +81,9 @@ func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Regi
 	}
 	results := make([]Result, len(regions))
 	eachRegion(ctx, len(regions), limit, func(i int) {
+		if a.Started != nil {
+			a.Started(regions[i].Region)
+		}
 		start := time.Now()
 		results[i] = a.runRegion(ctx, op, regions[i])
 		results[i].Duration = time.Since(start)
