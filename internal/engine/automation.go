@@ -100,7 +100,13 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 		res.Err = a.explain(r.Region, op, err)
 		return res
 	}
-	err = a.do(ctx, op, st, r, &res)
+	if st.missing && (op == Preview || op == Up) {
+		// A region's first preview or up creates its stack.
+		err = st.create(ctx, a.Backend.Passphrase != "")
+	}
+	if err == nil {
+		err = a.do(ctx, op, st, r, &res)
+	}
 	if isNoStack(err) && (op == Preview || op == Up) {
 		// A region's first preview or up creates its stack.
 		if err = st.create(ctx, a.Backend.Passphrase != ""); err == nil {
@@ -108,7 +114,7 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 			err = a.do(ctx, op, st, r, &res)
 		}
 	}
-	if op != Preview {
+	if op != Preview && err != nil {
 		// A run that stopped part-way (interrupted, killed, failed) can leave operations
 		// the engine never saw finish; say so rather than call the state consistent.
 		if state, serr := readState(context.WithoutCancel(ctx), st.stack); serr == nil {
@@ -235,6 +241,9 @@ func (a *Automation) State(ctx context.Context, r *spec.Region) (State, error) {
 	st, err := a.stack(ctx, r)
 	if err != nil {
 		return State{}, a.explain(r.Region, "", err)
+	}
+	if st.missing {
+		return State{}, &NotDeployedError{Region: r.Region, Backend: a.Backend.URL}
 	}
 	state, err := readState(ctx, st.stack)
 	return state, a.explain(r.Region, "", err)

@@ -31,6 +31,8 @@ type collector struct {
 	order   []string
 	errs    []string
 	refused []string // URNs the engine would replace but refused to, being protected
+	// streamed is set once an event arrived: the CLI opened its stream, which it closes.
+	streamed bool
 }
 
 // protectedReplace matches the engine's refusal to plan the replacement or deletion of
@@ -58,6 +60,7 @@ func (a *Automation) collector(region string, progress func(RegionEvent)) *colle
 				continue // a torn stream; the operation's own error tells
 			}
 			c.mu.Lock()
+			c.streamed = true
 			c.record(ev.EngineEvent)
 			c.mu.Unlock()
 			if c.progress != nil {
@@ -70,14 +73,24 @@ func (a *Automation) collector(region string, progress func(RegionEvent)) *colle
 
 // streamGrace is how long to wait, after the operation returned, for the event stream
 // to end. The Automation API closes the channel only when the CLI's stream ends, and a
-// CLI that failed before streaming (a held lock, a cancelled start) never opens one.
-const streamGrace = 2 * time.Second
+// CLI that failed before streaming (a held lock, a missing stack) never opens one:
+// without a single event, the wait is short.
+const (
+	streamGrace   = 2 * time.Second
+	noStreamGrace = 100 * time.Millisecond
+)
 
 // wait returns once the engine has closed the event stream, or the stream never came.
 func (c *collector) wait() {
+	c.mu.Lock()
+	grace := noStreamGrace
+	if c.streamed {
+		grace = streamGrace
+	}
+	c.mu.Unlock()
 	select {
 	case <-c.done:
-	case <-time.After(streamGrace):
+	case <-time.After(grace):
 	}
 }
 

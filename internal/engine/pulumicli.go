@@ -23,7 +23,7 @@ var PulumiVersion = semver.MustParse("3.250.0")
 
 // ErrNoPulumiCLI says there is no Pulumi CLI to drive, and how to get one.
 var ErrNoPulumiCLI = errors.New("the Pulumi CLI was not found in bin/ or on PATH; " +
-	"build the pinned one with `make tools` (about 5 minutes, needs only Go)")
+	"build the pinned one with `make tools` (several minutes the first time, needs only Go)")
 
 // FindPulumi returns the Pulumi CLI to drive: bin/pulumi next to the running
 // regionctl, then bin/pulumi under the working directory, then pulumi on PATH.

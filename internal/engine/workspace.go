@@ -29,6 +29,8 @@ type openStack struct {
 	// env is the workspace's environment (provider attachment, passphrase).
 	env   map[string]string
 	close func()
+	// missing is set when opening found that the backend holds no such stack yet.
+	missing bool
 }
 
 // WorkDir is the cache folder of one region's workspace for one backend. It is only a
@@ -130,11 +132,12 @@ func (a *Automation) openStack(ctx context.Context, r *spec.Region) (*openStack,
 		closeFn()
 		return nil, err
 	}
-	if err := ensureStackSettings(ctx, stack, a.Backend.Passphrase != ""); err != nil && !isNoStack(err) {
+	err = ensureStackSettings(ctx, stack, a.Backend.Passphrase != "")
+	if err != nil && !isNoStack(err) {
 		closeFn()
 		return nil, err
 	}
-	return &openStack{stack: stack, program: program, env: env, close: closeFn}, nil
+	return &openStack{stack: stack, program: program, env: env, close: closeFn, missing: err != nil}, nil
 }
 
 // preselected is a workspace whose stack needs no `stack select`.
@@ -149,6 +152,7 @@ func (st *openStack) create(ctx context.Context, passphrase bool) error {
 	if err != nil && !auto.IsCreateStack409Error(err) {
 		return err
 	}
+	st.missing = false
 	return ensureStackSettings(ctx, st.stack, passphrase)
 }
 
