@@ -242,26 +242,18 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 // withoutPending returns the regions whose state holds no interrupted operation; the
 // others get a PendingError in errs and are left alone.
 func (e *Env) withoutPending(ctx context.Context, s *session, errs []error) []*spec.Region {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	for i, r := range s.regions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			state, err := s.runner.State(ctx, r)
-			var nd *engine.NotDeployedError
-			switch {
-			case errors.As(err, &nd):
-			case err != nil:
-				errs[i] = err
-			case len(state.Pending) > 0:
-				errs[i] = &engine.PendingError{Region: r.Region, Pending: state.PendingOperations()}
-			}
-		}()
-	}
-	wg.Wait()
+	each(len(s.regions), engine.DefaultParallel(), func(i int) {
+		r := s.regions[i]
+		state, err := s.runner.State(ctx, r)
+		var nd *engine.NotDeployedError
+		switch {
+		case errors.As(err, &nd):
+		case err != nil:
+			errs[i] = err
+		case len(state.Pending) > 0:
+			errs[i] = &engine.PendingError{Region: r.Region, Pending: state.PendingOperations()}
+		}
+	})
 	var ready []*spec.Region
 	for i, r := range s.regions {
 		if errs[i] == nil {

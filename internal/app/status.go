@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"sync"
 
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/spec"
@@ -57,26 +56,20 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 	}
 	sort.Strings(names)
 	out := make([]RegionStatus, len(names))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(req.Parallel, engine.DefaultParallel()))
 	for i, id := range names {
 		st, deployed := byRegion[id]
 		out[i] = RegionStatus{Region: id, HasFile: slices.Contains(ids, id), Deployed: deployed && st.Resources > 0,
 			LastUpdate: st.LastUpdate, UpdateInProgress: st.UpdateInProgress, Err: st.Err}
-		if !deployed || st.Err != nil {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			pending, managed, err := s.runner.Pending(ctx, id)
-			out[i].Pending, out[i].Resources, out[i].Err = pending, managed, err
-			out[i].Deployed = out[i].Deployed || managed > 0 || len(pending) > 0
-		}()
 	}
-	wg.Wait()
+	each(len(names), max(req.Parallel, engine.DefaultParallel()), func(i int) {
+		st, deployed := byRegion[names[i]]
+		if !deployed || st.Err != nil {
+			return
+		}
+		pending, managed, err := s.runner.Pending(ctx, names[i])
+		out[i].Pending, out[i].Resources, out[i].Err = pending, managed, err
+		out[i].Deployed = out[i].Deployed || managed > 0 || len(pending) > 0
+	})
 	return out, nil
 }
 
