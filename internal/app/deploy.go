@@ -242,7 +242,7 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 // withoutPending returns the regions whose state holds no interrupted operation; the
 // others get a PendingError in errs and are left alone.
 func (e *Env) withoutPending(ctx context.Context, s *session, errs []error) []*spec.Region {
-	each(len(s.regions), engine.DefaultParallel(), func(i int) {
+	engine.EachRegion(ctx, len(s.regions), engine.DefaultParallel(), func(i int) {
 		r := s.regions[i]
 		state, err := s.runner.State(ctx, r)
 		var nd *engine.NotDeployedError
@@ -253,7 +253,7 @@ func (e *Env) withoutPending(ctx context.Context, s *session, errs []error) []*s
 		case len(state.Pending) > 0:
 			errs[i] = &engine.PendingError{Region: r.Region, Pending: state.PendingOperations()}
 		}
-	})
+	}, nil)
 	var ready []*spec.Region
 	for i, r := range s.regions {
 		if errs[i] == nil {

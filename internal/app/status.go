@@ -61,7 +61,7 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 		out[i] = RegionStatus{Region: id, HasFile: slices.Contains(ids, id), Deployed: deployed && st.Resources > 0,
 			LastUpdate: st.LastUpdate, UpdateInProgress: st.UpdateInProgress, Err: st.Err}
 	}
-	each(len(names), max(req.Parallel, engine.DefaultParallel()), func(i int) {
+	engine.EachRegion(ctx, len(names), max(req.Parallel, engine.DefaultParallel()), func(i int) {
 		st, deployed := byRegion[names[i]]
 		if !deployed || st.Err != nil {
 			return
@@ -69,7 +69,7 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 		pending, managed, err := s.runner.Pending(ctx, names[i])
 		out[i].Pending, out[i].Resources, out[i].Err = pending, managed, err
 		out[i].Deployed = out[i].Deployed || managed > 0 || len(pending) > 0
-	})
+	}, nil)
 	return out, nil
 }
 

@@ -80,7 +80,7 @@ func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Regi
 		limit = DefaultParallel()
 	}
 	results := make([]Result, len(regions))
-	eachRegion(ctx, len(regions), limit, func(i int) {
+	EachRegion(ctx, len(regions), limit, func(i int) {
 		if a.Started != nil {
 			a.Started(regions[i].Region)
 		}

@@ -41,7 +41,7 @@ func (o Offline) Plan(ctx context.Context, regions []*spec.Region) ([]manifest.R
 	}
 	out := make([]manifest.Region, len(regions))
 	errs := make([]error, len(regions))
-	eachRegion(ctx, len(regions), limit, func(i int) {
+	EachRegion(ctx, len(regions), limit, func(i int) {
 		out[i], errs[i] = PlanRegion(regions[i])
 	}, func(i int) {
 		errs[i] = &RegionError{Region: regions[i].Region, Err: ctx.Err()}

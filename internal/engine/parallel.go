@@ -5,9 +5,10 @@ import (
 	"sync"
 )
 
-// eachRegion calls run for every index 0..n-1, at most limit at a time, and waits for
-// all. An index still waiting for its turn when ctx ends gets skipped(i) instead.
-func eachRegion(ctx context.Context, n, limit int, run, skipped func(i int)) {
+// EachRegion calls run for every index 0..n-1, at most limit at a time, and waits for
+// all. An index still waiting for its turn when ctx ends gets skipped(i) instead (when
+// skipped is not nil).
+func EachRegion(ctx context.Context, n, limit int, run, skipped func(i int)) {
 	sem := make(chan struct{}, max(limit, 1))
 	var wg sync.WaitGroup
 	for i := range n {
@@ -18,7 +19,9 @@ func eachRegion(ctx context.Context, n, limit int, run, skipped func(i int)) {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
 			case <-ctx.Done():
-				skipped(i)
+				if skipped != nil {
+					skipped(i)
+				}
 				return
 			}
 			run(i)
