@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -175,6 +176,14 @@ func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Reg
 		res.Refused = refused
 		if steps, changes, ok := a.previewUnprotected(ctx, st, r); ok {
 			res.Steps, res.Changes = steps, changes
+		} else {
+			// No scratch copy (secrets only their own backend decrypts): the refusal
+			// still names the resources, so the guardrails can refuse them by name.
+			c.mu.Lock()
+			deletes := slices.Clone(c.refusedDeletes)
+			c.mu.Unlock()
+			res.Steps.Resources = append(res.Steps.Resources, refusedSteps(refused, deletes)...)
+			res.Steps.Sort()
 		}
 	}
 	return c.failure(err)

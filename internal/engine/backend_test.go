@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
 	"github.com/regionctl/regionctl/internal/manifest"
 )
 
@@ -121,5 +123,23 @@ func TestExplainEngineFailures(t *testing.T) {
 		if got := a.explain("eu-west-1", Up, tt.err).Error(); got != tt.want {
 			t.Errorf("got  %s\nwant %s", got, tt.want)
 		}
+	}
+}
+
+// Without a scratch copy, the refusal alone still says which protected resources the
+// engine would replace or delete.
+func TestRefusedSteps(t *testing.T) {
+	const db = "urn:pulumi:eu-west-1::regionctl::regionctl:stacks:Database$aws:rds/cluster:Cluster::database-main-cluster"
+	const q = "urn:pulumi:eu-west-1::regionctl::regionctl:stacks:Queue$aws:sqs/queue:Queue::queue-events-queue"
+	got := refusedSteps([]string{db, q, db}, []string{q})
+	if len(got) != 2 || got[0].Op != manifest.OpReplace || got[1].Op != manifest.OpDelete ||
+		got[0].Type != "aws:rds/cluster:Cluster" || got[1].Name != "queue-events-queue" || !got[0].Protect {
+		t.Errorf("refusedSteps = %+v", got)
+	}
+	c := &collector{byURN: map[string]manifest.Resource{}}
+	c.record(apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "error", URN: q,
+		Message: "Preview failed: resource \"" + q + "\"\ncannot be deleted because it is protected."}})
+	if len(c.refused) != 1 || c.refused[0] != q || len(c.refusedDeletes) != 1 {
+		t.Errorf("a refused deletion split over lines must be recognised: %v %v", c.refused, c.refusedDeletes)
 	}
 }

@@ -30,7 +30,9 @@ type collector struct {
 	byURN   map[string]manifest.Resource
 	order   []string
 	errs    []string
-	refused []string // URNs the engine would replace but refused to, being protected
+	refused []string // URNs the engine would replace or delete but refused to, being protected
+	// refusedDeletes are the refused URNs it would have deleted.
+	refusedDeletes []string
 	// streamed is set once an event arrived: the CLI opened its stream, which it closes.
 	streamed bool
 }
@@ -122,6 +124,9 @@ func (c *collector) record(ev apitype.EngineEvent) {
 		c.errs = append(c.errs, msg)
 		if m := protectedReplace.FindStringSubmatch(d.Message); m != nil {
 			c.refused = append(c.refused, m[1]+m[2])
+			if m[2] != "" {
+				c.refusedDeletes = append(c.refusedDeletes, m[2])
+			}
 		}
 	}
 }

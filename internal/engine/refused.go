@@ -6,10 +6,12 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
@@ -101,4 +103,25 @@ func (a *Automation) previewUnprotected(ctx context.Context, st *openStack, r *s
 		}
 	}
 	return steps, changes, true
+}
+
+// refusedSteps are the steps the engine refused, as far as its refusal tells: which
+// protected resources it would replace or delete, not which properties force it.
+func refusedSteps(urns, deletes []string) []manifest.Resource {
+	var out []manifest.Resource
+	seen := map[string]bool{}
+	for _, urn := range urns {
+		if seen[urn] {
+			continue
+		}
+		seen[urn] = true
+		u := resource.URN(urn)
+		op := manifest.OpReplace
+		if slices.Contains(deletes, urn) {
+			op = manifest.OpDelete
+		}
+		out = append(out, manifest.Resource{URN: urn, Type: string(u.Type()), Name: u.Name(), Custom: true,
+			Protect: true, RetainOnDelete: true, Op: op, Inputs: map[string]any{}})
+	}
+	return out
 }
