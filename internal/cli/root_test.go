@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -62,5 +63,24 @@ func TestStatusWithoutPassphrase(t *testing.T) {
 		"eu-west-1       deployed      1          2026-11-22T10:00:00Z\n"
 	if out.String() != want {
 		t.Errorf("status =\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+// The engine's own output stays out of errors, and shows with --verbose.
+func TestVerboseShowsEngineOutput(t *testing.T) {
+	dump := errors.New("failed to run update: exit status 255\ncode: 255\nstdout: Updating\nstderr: error: the stack is broken\n")
+	err := &engine.EngineError{Region: "eu-west-1", Err: dump}
+	for _, verbose := range []bool{false, true} {
+		ios, _, errOut := TestIO(false)
+		if code := exitCode(ios, err, verbose); code != ExitFailure {
+			t.Errorf("exit %d", code)
+		}
+		got := errOut.String()
+		if !strings.HasPrefix(got, "error: region \"eu-west-1\": the stack is broken\n") {
+			t.Errorf("verbose=%v: %q", verbose, got)
+		}
+		if strings.Contains(got, "stdout: Updating") != verbose {
+			t.Errorf("verbose=%v: engine output shown=%v:\n%s", verbose, !verbose, got)
+		}
 	}
 }
