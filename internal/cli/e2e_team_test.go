@@ -258,7 +258,9 @@ func TestE2EInterruptedDestroyKeepsProtection(t *testing.T) {
 		f.NewRunner = func(s engine.Settings) (app.Runner, error) {
 			progress := s.Progress
 			s.Progress = func(ev engine.RegionEvent) {
-				if o := ev.Event.ResOutputsEvent; o != nil && o.Metadata.Op == apitype.OpDelete {
+				// At the first delete to start: data stores, which everything else
+				// depends on, go last, so the interrupt always finds some left.
+				if p := ev.Event.ResourcePreEvent; p != nil && !p.Planning && p.Metadata.Op == apitype.OpDelete {
 					once.Do(cancel)
 				}
 				progress(ev)

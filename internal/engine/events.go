@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -163,7 +164,8 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 		res.Inputs = map[string]any{}
 	}
 	if op == manifest.OpReplace {
-		res.ReplaceKeys = append([]string(nil), m.Keys...)
+		// Sorted: the engine does not keep one order, and findings must not flicker.
+		res.ReplaceKeys = slices.Sorted(slices.Values(m.Keys))
 	}
 	// The program protects it but the state does not (an interrupted destroy
 	// --unprotect, a `pulumi state unprotect`): the engine shows that as unchanged,
