@@ -307,6 +307,13 @@ func TestE2EAllowedReplacementAndDeletion(t *testing.T) {
 	if strings.Contains(out, "kmsKeyId") || strings.Contains(out, "vpcSecurityGroupIds") {
 		t.Errorf("only the properties that changed may be named:\n%s", out)
 	}
+	// Every refused replacement is reported, not only the first the engine met.
+	e.edit("eu-west-1", "  - name: events\n", "  - name: events\n    fifo: true\n")
+	out, _ = e.mustRun(nil, ExitPolicyViolation, "preview", "eu-west-1", "--rehearse")
+	if !strings.Contains(out, "allow: [{replace: database/main") || !strings.Contains(out, "allow: [{replace: queue/events") {
+		t.Errorf("both refused replacements must be reported:\n%s", out)
+	}
+	e.edit("eu-west-1", "  - name: events\n    fifo: true\n", "  - name: events\n")
 	e.appendRegion("eu-west-1", "allow:\n  - replace: database/main\n    reason: engine change, data migrated and checked (CHG-1300)\n    expires: 2026-12-31\n")
 	if c := changesOf(t, first(e.mustRun(nil, ExitOK, "up", "eu-west-1", "--rehearse", "--yes", "--json")), "eu-west-1"); c.Replace < 1 {
 		t.Errorf("allowed replacement: %+v, want it applied", c)
@@ -421,4 +428,27 @@ func TestE2EOneLineErrors(t *testing.T) {
 	}
 	e.mustRun(nil, ExitOK, "up", "eu-west-1", "--rehearse", "--yes")
 	e.mustRun(nil, ExitOK, "preview", "eu-west-1", "--rehearse", "--expect-no-changes")
+}
+
+// A region whose file was deleted stays visible and can be read and destroyed from
+// its state.
+func TestE2EDeletedRegionFile(t *testing.T) {
+	e := newE2E(t)
+	e.mustRun(nil, ExitOK, "up", "ap-southeast-2", "--rehearse", "--yes")
+	if err := os.Remove(filepath.Join(e.dir, "regions", "ap-southeast-2.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := e.mustRun(nil, ExitOK, "status", "--rehearse"); !strings.Contains(out, "ap-southeast-2  deployed, no region file: destroy it or restore the file") {
+		t.Errorf("status:\n%s", out)
+	}
+	if out, _ := e.mustRun(nil, ExitOK, "outputs", "ap-southeast-2", "--rehearse"); !strings.Contains(out, "vpcId: ") {
+		t.Errorf("outputs from the state:\n%s", out)
+	}
+	e.mustRun(nil, ExitFailure, "destroy", "ap-southeast-2", "--rehearse", "--yes")
+	if c := changesOf(t, first(e.mustRun(nil, ExitOK, "destroy", "ap-southeast-2", "--rehearse", "--yes", "--unprotect", "--json")), "ap-southeast-2"); c.Delete < 100 {
+		t.Errorf("destroy from the state: %+v", c)
+	}
+	if out, _ := e.mustRun(nil, ExitOK, "status", "--rehearse"); strings.Contains(out, "ap-southeast-2") && !strings.Contains(out, "ap-southeast-2  not deployed") {
+		t.Errorf("status after destroy:\n%s", out)
+	}
 }
