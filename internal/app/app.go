@@ -91,4 +91,7 @@ type Outcome struct {
 	Reports  []policy.Report
 	// Cleared are the interrupted operations a refresh cleared, per region.
 	Cleared map[string][]engine.PendingOperation
+	// Warnings are things to know that stopped nothing (interrupted operations a
+	// preview found).
+	Warnings []string
 }

@@ -101,7 +101,7 @@ func (e *Env) Preview(ctx context.Context, req EngineRequest) (*Outcome, error) 
 	}
 	defer s.close()
 	results := e.phase(ctx, s, rl, engine.Preview, PhasePreview, s.regions, nil)
-	out := &Outcome{Op: engine.Preview, Rehearse: req.Rehearse, Results: results}
+	out := &Outcome{Op: engine.Preview, Rehearse: req.Rehearse, Results: results, Warnings: e.interrupted(ctx, s)}
 	if out.Reports, err = e.checkResults(s.regions, results); err != nil {
 		return out, err
 	}
@@ -110,6 +110,22 @@ func (e *Env) Preview(ctx context.Context, req EngineRequest) (*Outcome, error) 
 		errs = append(errs, e.verdict(out, s.regions[i], &out.Results[i], req))
 	}
 	return out, errors.Join(errs...)
+}
+
+// interrupted warns of the operations an earlier run left pending, where the backend
+// can say so without an engine run (a file:// folder: one file read per region); up,
+// destroy and status check every backend.
+func (e *Env) interrupted(ctx context.Context, s *session) []string {
+	if !strings.HasPrefix(s.backend.URL, "file://") {
+		return nil
+	}
+	var out []string
+	for _, r := range s.regions {
+		if pending, _, err := s.runner.Pending(ctx, r.Region); err == nil && len(pending) > 0 {
+			out = append(out, (&engine.PendingError{Region: r.Region, Pending: pending}).Error())
+		}
+	}
+	return out
 }
 
 // checkResults runs the guardrails on every preview that planned something.

@@ -156,6 +156,9 @@ func review(ios *IOStreams, o *app.Outcome) error {
 // the guardrail findings; what a refresh cleared goes to stderr as notes.
 func render(opts *DeployOptions, o *app.Outcome) error {
 	w := opts.IO.Out
+	for _, warning := range o.Warnings {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", warning)
+	}
 	for region, ops := range o.Cleared {
 		fmt.Fprintf(opts.IO.ErrOut, "%s: cleared %s\n", region, clearedText(ops))
 	}

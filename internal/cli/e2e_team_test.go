@@ -370,6 +370,9 @@ func TestE2EPendingCreateReportedAndCleared(t *testing.T) {
 		!strings.Contains(out, "eu-west-1: interrupted while creating aws:sqs/queue:Queue queue-extra-queue") {
 		t.Errorf("status:\n%s", out)
 	}
+	if _, errOut := e.mustRun(nil, ExitOK, "preview", "eu-west-1", "--rehearse"); !strings.Contains(errOut, "warning: region \"eu-west-1\": 1 operation was interrupted") {
+		t.Errorf("preview with a pending create:\n%s", errOut)
+	}
 	if _, errOut := e.mustRun(nil, ExitFailure, "up", "eu-west-1", "--rehearse", "--yes"); !strings.Contains(errOut, "run `regionctl refresh eu-west-1`") {
 		t.Errorf("up with a pending create:\n%s", errOut)
 	}
