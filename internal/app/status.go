@@ -66,7 +66,14 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 		if !deployed || st.Err != nil {
 			return
 		}
-		pending, managed, err := s.runner.Pending(ctx, names[i])
+		var pending []engine.PendingOperation
+		var managed int
+		var err error
+		if st.State != nil { // the listing read it already
+			pending, managed = st.State.PendingOperations(), st.State.Managed()
+		} else {
+			pending, managed, err = s.runner.Pending(ctx, names[i])
+		}
 		out[i].Pending, out[i].Resources, out[i].Err = pending, managed, err
 		out[i].Deployed = out[i].Deployed || managed > 0 || len(pending) > 0
 	}, nil)

@@ -30,6 +30,9 @@ type StackSummary struct {
 	Resources int
 	// Err is set when the stack's state cannot be read (a corrupt state file).
 	Err error
+	// State is the stack's state when listing it read it anyway (a file:// backend),
+	// so status need not read it again.
+	State *State
 }
 
 // Stacks lists every region stack the backend holds, in one engine call: status reads
@@ -166,6 +169,7 @@ func localStacks(dir string) ([]StackSummary, error) {
 		if err != nil {
 			sum.Err = &CorruptStateError{Region: name, File: path}
 		} else if cp.Latest != nil {
+			sum.State = &State{Resources: cp.Latest.Resources, Pending: cp.Latest.PendingOperations}
 			sum.Resources = len(cp.Latest.Resources)
 			if !cp.Latest.Manifest.Time.IsZero() {
 				sum.LastUpdate = cp.Latest.Manifest.Time.UTC().Format(time.RFC3339)
