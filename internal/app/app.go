@@ -72,6 +72,9 @@ type EngineRequest struct {
 	Regions  []string
 	StateURL string
 	Rehearse bool
+	// LatencyScale slows the rehearsal provider's creates down like AWS's, scaled
+	// (rehearsal.Options); 0 answers at once.
+	LatencyScale float64
 	// Parallel bounds how many regions run at once; 0 means engine.DefaultParallel.
 	Parallel        int
 	Diff            bool

@@ -58,7 +58,7 @@ func (r *relay) set(p Progress, phase string, totals map[string]int) {
 // engineSession opens the backend and runner for an engine command.
 func (e *Env) engineSession(ctx context.Context, req EngineRequest, readOnly, withOrphans bool, clearPending bool) (*session, *relay, error) {
 	rl := &relay{}
-	settings := engine.Settings{Parallel: req.Parallel, Diff: req.Diff, Progress: rl.handle, Started: rl.started, ClearPendingCreates: clearPending}
+	settings := engine.Settings{Parallel: req.Parallel, LatencyScale: req.LatencyScale, Diff: req.Diff, Progress: rl.handle, Started: rl.started, ClearPendingCreates: clearPending}
 	s, err := e.open(ctx, req, settings, readOnly, withOrphans)
 	return s, rl, err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/engine/rehearsal"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/report"
 )
@@ -55,6 +56,9 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 			if err := needRegions(cmd.Name(), opts.All, args); err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("latency-scale") && (!opts.Request.Rehearse || opts.Request.LatencyScale < 0) {
+				return usagef("--latency-scale needs --rehearse and a value of 0 or more")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -64,6 +68,8 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.All, "all", false, "every region in the regions folder")
 	fl.BoolVar(&opts.Request.Rehearse, "rehearse", false, "use the local rehearsal provider instead of AWS (no cloud resources are touched)")
+	fl.Float64Var(&opts.Request.LatencyScale, "latency-scale", rehearsal.DefaultLatencyScale,
+		"with --rehearse: how slowly the stand-in provider creates, as a fraction of AWS's typical times (sqrt-compressed; 0 = instant)")
 	fl.Var(parallelFlag{&opts.Request.Parallel}, "parallel", fmt.Sprintf("regions at once (default: one per CPU, at least 2; %d here)", engine.DefaultParallel()))
 	fl.BoolVar(&opts.Request.Diff, "diff", false, "show the engine's property-level diff per region")
 	if op != engine.Destroy && op != engine.Refresh {

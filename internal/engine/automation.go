@@ -50,6 +50,9 @@ type Settings struct {
 	Backend  Backend
 	Pulumi   auto.PulumiCommand
 	Rehearse bool
+	// LatencyScale slows the rehearsal provider's creates down like AWS's, scaled
+	// (rehearsal.Options); 0 answers at once.
+	LatencyScale float64
 	// Parallel bounds how many regions run at once; 0 means DefaultParallel.
 	Parallel int
 	// Diff captures the engine's own property-level diff display per region.

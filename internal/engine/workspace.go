@@ -89,10 +89,12 @@ func (a *Automation) openStack(ctx context.Context, r *spec.Region) (*openStack,
 	}
 	closeFn := func() {}
 	if a.Rehearse {
-		srv, err := rehearsal.Start()
+		srv, err := rehearsal.StartWith(rehearsal.Options{LatencyScale: a.LatencyScale})
 		if err != nil {
 			return nil, fmt.Errorf("starting the rehearsal provider: %w", err)
 		}
+		// The stand-in account holds what earlier runs left in it.
+		srv.Seed(r.Region, r.AccountID, a.rehearsalSeed(r.Region))
 		closeFn = func() { _ = srv.Close() }
 		env["PULUMI_DEBUG_PROVIDERS"] = fmt.Sprintf("aws:%d", srv.Port())
 		env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
@@ -138,6 +140,29 @@ func (a *Automation) openStack(ctx context.Context, r *spec.Region) (*openStack,
 		return nil, err
 	}
 	return &openStack{stack: stack, program: program, env: env, close: closeFn, missing: err != nil}, nil
+}
+
+// rehearsalSeed is the region's state as the rehearsal provider's starting account. A
+// rehearsal's backend is always a local folder, read directly; a stack never deployed
+// seeds nothing.
+func (a *Automation) rehearsalSeed(regionID string) []rehearsal.SeedResource {
+	dir, ok := localDir(a.Backend.URL)
+	if !ok {
+		return nil
+	}
+	st, err := readCheckpointFile(filepath.Join(dir, filepath.FromSlash(checkpointPath(regionID))))
+	if err != nil {
+		return nil
+	}
+	out := make([]rehearsal.SeedResource, 0, len(st.Resources))
+	for _, r := range st.Resources {
+		if r.Custom && r.ID != "" {
+			out = append(out, rehearsal.SeedResource{
+				Type: string(r.Type), URN: string(r.URN), ID: string(r.ID), Inputs: r.Inputs, Outputs: r.Outputs,
+			})
+		}
+	}
+	return out
 }
 
 // preselected is a workspace whose stack needs no `stack select`.

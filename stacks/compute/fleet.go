@@ -100,7 +100,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		}
 	}
 
-	role, profile, err := instanceRole(ctx, name, args, parent)
+	role, profile, policies, err := instanceRole(ctx, name, args, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +184,9 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		}},
 	},
 		parent,
+		// Servers boot the moment the group exists: their role's policies must be in
+		// place by then, or the boot (SSM registration, the agent) runs without them.
+		pulumi.DependsOn(policies),
 		// The scaling policy owns the desired capacity once the group exists; a deploy
 		// must not reset it to the file's value in the middle of a traffic peak.
 		pulumi.IgnoreChanges([]string{"desiredCapacity"}))
@@ -253,7 +256,7 @@ func (a *FleetArgs) check() error {
 
 // instanceRole is the servers' identity: Systems Manager for shell access and patching
 // (no SSH keys, no port 22), and the CloudWatch agent for logs and metrics.
-func instanceRole(ctx *pulumi.Context, name string, args *FleetArgs, parent pulumi.ResourceOption) (*iam.Role, *iam.InstanceProfile, error) {
+func instanceRole(ctx *pulumi.Context, name string, args *FleetArgs, parent pulumi.ResourceOption) (*iam.Role, *iam.InstanceProfile, []pulumi.Resource, error) {
 	physical := instanceRoleName(args.Region, args.Server.Name)
 	role, err := iam.NewRole(ctx, name+"-instance", &iam.RoleArgs{
 		Name:             pulumi.String(physical),
@@ -261,27 +264,30 @@ func instanceRole(ctx *pulumi.Context, name string, args *FleetArgs, parent pulu
 		AssumeRolePolicy: pulumi.String(policydoc.AssumeRoleUnconditional("ec2.amazonaws.com").MustJSON()),
 	}, parent)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
+	var policies []pulumi.Resource
 	for _, p := range []struct{ short, policy string }{
 		{"ssm", "AmazonSSMManagedInstanceCore"},
 		{"cloudwatch-agent", "CloudWatchAgentServerPolicy"},
 	} {
-		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-instance-"+p.short, &iam.RolePolicyAttachmentArgs{
+		a, err := iam.NewRolePolicyAttachment(ctx, name+"-instance-"+p.short, &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
 			PolicyArn: pulumi.String(awsarn.ManagedPolicy(args.Region, p.policy)),
-		}, parent); err != nil {
-			return nil, nil, err
+		}, parent)
+		if err != nil {
+			return nil, nil, nil, err
 		}
+		policies = append(policies, a)
 	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-instance", &iam.InstanceProfileArgs{
 		Name: pulumi.String(physical),
 		Role: role.Name,
 	}, parent)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return role, profile, nil
+	return role, profile, policies, nil
 }
 
 // instanceRoleName names the fleet's role and instance profile. IAM is global: the

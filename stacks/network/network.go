@@ -133,14 +133,16 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ec2.NewRoute(ctx, name+"-public-default", &ec2.RouteArgs{
+	publicDefault, err := ec2.NewRoute(ctx, name+"-public-default", &ec2.RouteArgs{
 		RouteTableId:         publicRT.ID(),
 		DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 		GatewayId:            igw.ID(),
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return nil, err
 	}
-	if err := associate(ctx, name, spec.TierPublic, args, subnets, func(int) *ec2.RouteTable { return publicRT }, parent); err != nil {
+	publicAssocs, err := associate(ctx, name, spec.TierPublic, args, subnets, func(int) *ec2.RouteTable { return publicRT }, parent)
+	if err != nil {
 		return nil, err
 	}
 
@@ -176,23 +178,27 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	// the single one). Per-AZ tables also make a later switch to perAz a route change.
 	privateRTs := make([]*ec2.RouteTable, len(args.AZNames))
 	privateRTIDs := make(pulumi.StringArray, len(args.AZNames))
+	var privateDefaults []pulumi.Resource
 	for i, az := range args.AZNames {
 		suffix := azSuffix(args.Region, az)
 		rt, err := routeTable(ctx, name+"-private-"+suffix, vpc, parent)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := ec2.NewRoute(ctx, name+"-private-"+suffix+"-default", &ec2.RouteArgs{
+		route, err := ec2.NewRoute(ctx, name+"-private-"+suffix+"-default", &ec2.RouteArgs{
 			RouteTableId:         rt.ID(),
 			DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 			NatGatewayId:         nats[min(i, natCount-1)].ID(),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, err
 		}
 		privateRTs[i] = rt
 		privateRTIDs[i] = rt.ID().ToStringOutput()
+		privateDefaults = append(privateDefaults, route)
 	}
-	if err := associate(ctx, name, spec.TierPrivate, args, subnets, func(i int) *ec2.RouteTable { return privateRTs[i] }, parent); err != nil {
+	privateAssocs, err := associate(ctx, name, spec.TierPrivate, args, subnets, func(i int) *ec2.RouteTable { return privateRTs[i] }, parent)
+	if err != nil {
 		return nil, err
 	}
 
@@ -201,7 +207,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	if err := associate(ctx, name, spec.TierIsolated, args, subnets, func(int) *ec2.RouteTable { return isolatedRT }, parent); err != nil {
+	if _, err := associate(ctx, name, spec.TierIsolated, args, subnets, func(int) *ec2.RouteTable { return isolatedRT }, parent); err != nil {
 		return nil, err
 	}
 
@@ -226,8 +232,13 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 
 	n.VpcID = vpc.ID().ToStringOutput()
 	n.VpcCIDR = vpc.CidrBlock
-	n.PublicSubnetIDs = ids(subnets[spec.TierPublic])
-	n.PrivateSubnetIDs = ids(subnets[spec.TierPrivate])
+	// A public subnet is usable once its route to the internet gateway is in place (an
+	// internet-facing load balancer in a VPC without an attached gateway fails with
+	// InvalidSubnet), and a private one once its route out through NAT is (servers
+	// booting earlier cannot fetch packages or reach SSM). The subnet ids are published
+	// only then, so whatever uses them waits for their routes.
+	n.PublicSubnetIDs = usable(ids(subnets[spec.TierPublic]), append([]pulumi.Resource{igw, publicDefault}, publicAssocs...))
+	n.PrivateSubnetIDs = usable(ids(subnets[spec.TierPrivate]), append(privateDefaults, privateAssocs...))
 	n.IsolatedSubnetIDs = ids(subnets[spec.TierIsolated])
 	n.PrivateRouteTableIDs = privateRTIDs.ToStringArrayOutput()
 	n.IsolatedRouteTableID = isolatedRT.ID().ToStringOutput()
@@ -270,17 +281,33 @@ func routeTable(ctx *pulumi.Context, name string, vpc *ec2.Vpc, parent pulumi.Re
 // associate attaches every subnet of a tier to the route table tableFor(az index).
 func associate(ctx *pulumi.Context, name string, tier spec.Tier, args *NetworkArgs,
 	subnets map[spec.Tier][]*ec2.Subnet, tableFor func(int) *ec2.RouteTable, parent pulumi.ResourceOption,
-) error {
+) ([]pulumi.Resource, error) {
+	out := make([]pulumi.Resource, 0, len(subnets[tier]))
 	for i, s := range subnets[tier] {
 		an := fmt.Sprintf("%s-%s-%s", name, tier, azSuffix(args.Region, args.AZNames[i]))
-		if _, err := ec2.NewRouteTableAssociation(ctx, an, &ec2.RouteTableAssociationArgs{
+		a, err := ec2.NewRouteTableAssociation(ctx, an, &ec2.RouteTableAssociationArgs{
 			SubnetId:     s.ID(),
 			RouteTableId: tableFor(i).ID(),
-		}, parent); err != nil {
-			return err
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// usable is subnet ids that resolve only once every one of ready exists: a resource
+// given them depends on ready too.
+func usable(subnetIDs pulumi.StringArrayOutput, ready []pulumi.Resource) pulumi.StringArrayOutput {
+	waits := make([]any, 0, len(ready)+1)
+	waits = append(waits, subnetIDs)
+	for _, r := range ready {
+		if c, ok := r.(pulumi.CustomResource); ok {
+			waits = append(waits, c.ID())
 		}
 	}
-	return nil
+	return pulumi.All(waits...).ApplyT(func(vs []any) []string { return vs[0].([]string) }).(pulumi.StringArrayOutput)
 }
 
 // azSuffix shortens an AZ name for resource names: eu-west-1a → a. Names that do not

@@ -46,12 +46,19 @@ type provider struct {
 	mu      sync.RWMutex
 	configs map[string]*config // by engine connection (connOf)
 	last    *config            // the latest Configure, for a connection never configured
+
+	// worlds are what exists in each stand-in account and region.
+	worlds map[string]*world
+	// latencyScale slows creates down like AWS, scaled (awsmodel.Scaled); 0 is instant.
+	latencyScale float64
 }
 
-func newProvider() *provider {
+func newProvider(opts Options) *provider {
 	return &provider{
-		configs: make(map[string]*config),
-		last:    &config{region: defaultRegion, accountID: FakeAccountID},
+		configs:      make(map[string]*config),
+		last:         &config{region: defaultRegion, accountID: FakeAccountID},
+		worlds:       map[string]*world{},
+		latencyScale: opts.LatencyScale,
 	}
 }
 
@@ -63,6 +70,24 @@ func (p *provider) config(ctx context.Context) *config {
 		return c
 	}
 	return p.last
+}
+
+// worldOf is the stand-in account and region of a call's provider instance.
+func (p *provider) worldOf(ctx context.Context) *world {
+	c := p.config(ctx)
+	return p.world(c.region, c.accountID)
+}
+
+func (p *provider) world(region, accountID string) *world {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	key := region + "/" + accountID
+	w, ok := p.worlds[key]
+	if !ok {
+		w = newWorld()
+		p.worlds[key] = w
+	}
+	return w
 }
 
 func (p *provider) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {

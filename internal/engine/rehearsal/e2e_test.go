@@ -130,7 +130,7 @@ func TestEngineAttaches(t *testing.T) {
 	began := time.Now()
 
 	var seen calls
-	srv, err := start(seen.observe)
+	srv, err := start(Options{}, seen.observe)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,16 @@ package rehearsal
 
 import (
 	"context"
+	"strconv"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 
 	"github.com/regionctl/regionctl/stacks/mockaws"
 )
@@ -21,10 +27,29 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		return nil, err
 	}
 	c := p.config(ctx)
-	id, outputs := mockaws.Attributes(c.region, c.accountID, typeOf(req.GetType(), urn), nameOf(req.GetName(), urn), inputs)
+	typ, name := typeOf(req.GetType(), urn), nameOf(req.GetName(), urn)
 	if req.GetPreview() {
-		id, outputs = "", previewOutputs(inputs, outputs, nil)
+		_, outputs := mockaws.Attributes(c.region, c.accountID, typ, name, inputs)
+		props, err := marshal(previewOutputs(inputs, outputs, nil))
+		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
+	w := p.worldOf(ctx)
+	if gen := w.generation(urn); gen > 0 {
+		// A replacement created before the old resource goes: AWS gives it ids of its own.
+		name += "-r" + strconv.Itoa(gen+1)
+	}
+	id, outputs := mockaws.Attributes(c.region, c.accountID, typ, name, inputs)
+	if why := w.refuseCreate(typ, inputs); why != "" {
+		return nil, status.Error(codes.FailedPrecondition, why)
+	}
+	if typ == "aws:autoscaling/group:Group" {
+		// The servers boot now: what their role gains from here on, they boot without.
+		w.launch(inputs)
+	}
+	if err := p.wait(ctx, typ); err != nil {
+		return nil, err
+	}
+	w.put(&object{typ: typ, urn: urn, id: id, props: outputs})
 	props, err := marshal(outputs)
 	if err != nil {
 		return nil, err
@@ -97,6 +122,9 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	}
 	if id := req.GetId(); id != "" {
 		outputs["id"] = resource.NewStringProperty(id)
+		if !req.GetPreview() {
+			p.worldOf(ctx).update(id, outputs)
+		}
 	}
 	props, err := marshal(outputs)
 	if err != nil {
@@ -105,9 +133,36 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	return &pulumirpc.UpdateResponse{Properties: props}, nil
 }
 
-// Delete has nothing to delete.
-func (p *provider) Delete(context.Context, *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+// Delete deletes a resource from the stand-in account, unless AWS would refuse: while
+// its deletion protection is on, or while something else still uses it.
+func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	urn := resource.URN(req.GetUrn())
+	olds, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	w := p.worldOf(ctx)
+	if why := w.refuseDelete(req.GetId(), typeOf(req.GetType(), urn), olds); why != "" {
+		return nil, status.Error(codes.FailedPrecondition, why)
+	}
+	w.remove(req.GetId())
 	return &emptypb.Empty{}, nil
+}
+
+// wait takes the time AWS takes to create a resource of typ, scaled down.
+func (p *provider) wait(ctx context.Context, typ string) error {
+	d := awsmodel.Scaled(awsmodel.Creation(typ).Typical, p.latencyScale)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return status.FromContextError(ctx.Err()).Err()
+	}
 }
 
 // Cancel has nothing to stop: every call finishes at once.

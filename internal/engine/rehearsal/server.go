@@ -30,25 +30,43 @@ const stopGrace = 5 * time.Second
 
 // Server serves one rehearsal provider on 127.0.0.1. Start one per region run.
 type Server struct {
+	provider *provider
 	grpc     *grpc.Server
 	port     int
 	serveErr chan error
 	close    sync.Once
 }
 
-// Start serves a fresh rehearsal provider on 127.0.0.1 (random port).
-func Start() (*Server, error) {
-	return start(nil)
+// DefaultLatencyScale is the latency scale of a rehearsal unless told otherwise: a
+// full region's creates add about a second (see awsmodel.Scaled).
+const DefaultLatencyScale = 0.02
+
+// Options configure a rehearsal provider.
+type Options struct {
+	// LatencyScale makes creates take time like AWS's, scaled down (awsmodel.Scaled):
+	// a program that creates a resource before what it needs is caught on every run,
+	// not by luck. 0 answers at once.
+	LatencyScale float64
 }
 
-// start is Start with a hook that sees the name of every call, for tests that record
-// what the engine asks.
-func start(observe func(method string)) (*Server, error) {
+// Start serves a fresh rehearsal provider on 127.0.0.1 (random port), answering at once.
+func Start() (*Server, error) {
+	return start(Options{}, nil)
+}
+
+// StartWith serves a fresh rehearsal provider with opts.
+func StartWith(opts Options) (*Server, error) {
+	return start(opts, nil)
+}
+
+// start is StartWith with a hook that sees the name of every call, for tests that
+// record what the engine asks.
+func start(o Options, observe func(method string)) (*Server, error) {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("rehearsal provider: listening on 127.0.0.1: %w", err)
 	}
-	p := newProvider()
+	p := newProvider(o)
 	opts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(maxMessageSize),
 		grpc.MaxSendMsgSize(maxMessageSize),
@@ -66,12 +84,19 @@ func start(observe func(method string)) (*Server, error) {
 	pulumirpc.RegisterResourceProviderServer(g, p)
 
 	s := &Server{
+		provider: p,
 		grpc:     g,
 		port:     lis.Addr().(*net.TCPAddr).Port,
 		serveErr: make(chan error, 1),
 	}
 	go func() { s.serveErr <- g.Serve(lis) }()
 	return s, nil
+}
+
+// Seed tells the provider what exists in an account and region before a run: the
+// resources of the stack's state, as earlier runs left them.
+func (s *Server) Seed(region, accountID string, rs []SeedResource) {
+	s.provider.world(region, accountID).seed(rs)
 }
 
 // Port is the port to give the engine: PULUMI_DEBUG_PROVIDERS=aws:<port>.
