@@ -26,6 +26,9 @@ type Runner interface {
 	Run(ctx context.Context, op engine.Operation, regions []*spec.Region) []engine.Result
 	State(ctx context.Context, r *spec.Region) (engine.State, error)
 	SetProtect(ctx context.Context, r *spec.Region, urns []string, protect bool) error
+	// SetDeletionProtection turns AWS's own deletion protection of the resources urns
+	// (load balancers) off or on.
+	SetDeletionProtection(ctx context.Context, r *spec.Region, urns []string, on bool) error
 	Outputs(ctx context.Context, r *spec.Region) (map[string]any, error)
 	Stacks(ctx context.Context) ([]engine.StackSummary, error)
 	// Pending reads a deployed region's interrupted operations and cloud resource count.

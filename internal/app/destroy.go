@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/spec"
@@ -14,7 +15,8 @@ import (
 // Unprotect: what is protected is what the state says and what the program says, so
 // protection lost to an earlier interrupted destroy still counts. With Unprotect the
 // protection is lifted just for the destroy and put back on whatever is left when the
-// destroy does not finish.
+// destroy does not finish. AWS's own deletion protection (load balancers) counts as
+// protection too: Unprotect turns it off by an update right before the destroy.
 func (e *Env) Destroy(ctx context.Context, req EngineRequest) (*Outcome, error) {
 	if !req.Yes && !e.canPrompt() {
 		return nil, &UsageError{Msg: "destroy changes real resources: pass --yes to confirm when not on a terminal"}
@@ -27,7 +29,7 @@ func (e *Env) Destroy(ctx context.Context, req EngineRequest) (*Outcome, error) 
 
 	out := &Outcome{Op: engine.Destroy, Rehearse: req.Rehearse, Results: make([]engine.Result, len(s.regions))}
 	errs := make([]error, len(s.regions))
-	lifted := map[string][]string{}
+	lifted, released := map[string][]string{}, map[string][]string{}
 	var run []*spec.Region
 	index := map[string]int{}
 	for i, r := range s.regions {
@@ -46,8 +48,15 @@ func (e *Env) Destroy(ctx context.Context, req EngineRequest) (*Outcome, error) 
 			continue
 		}
 		protected := e.protected(r, s.orphans[r.Region], state)
-		if len(protected) > 0 && !req.Unprotect {
-			errs[i] = &ProtectedError{Region: r.Region, Resources: labels(protected)}
+		guarded := state.DeletionProtected()
+		if len(protected)+len(guarded) > 0 && !req.Unprotect {
+			errs[i] = &ProtectedError{Region: r.Region, Resources: labels(append(protected, guarded...))}
+			continue
+		}
+		if len(guarded) > 0 && s.orphans[r.Region] {
+			errs[i] = &ConfigError{Err: fmt.Errorf("region %q: its region file is gone, so regionctl cannot turn off the deletion protection of %s: "+
+				"restore regions/%s.yaml from git and destroy again (or turn deletion protection off in the EC2 console)",
+				r.Region, strings.Join(labels(guarded), ", "), r.Region)}
 			continue
 		}
 		if !req.Yes {
@@ -61,6 +70,9 @@ func (e *Env) Destroy(ctx context.Context, req EngineRequest) (*Outcome, error) 
 			urns = append(urns, p.URN)
 		}
 		lifted[r.Region] = urns
+		for _, g := range guarded {
+			released[r.Region] = append(released[r.Region], g.URN)
+		}
 		run = append(run, r)
 	}
 	// Protection comes off only once every region is confirmed, right before the destroy.
@@ -71,13 +83,18 @@ func (e *Env) Destroy(ctx context.Context, req EngineRequest) (*Outcome, error) 
 			errs[i] = err
 			continue
 		}
+		if err := s.runner.SetDeletionProtection(ctx, r, released[r.Region], false); err != nil {
+			errs[i] = errors.Join(err, e.reprotect(ctx, s, r, lifted[r.Region]))
+			continue
+		}
 		ready = append(ready, r)
 	}
 	for _, res := range e.phase(ctx, s, rl, engine.Destroy, string(engine.Destroy), ready, nil) {
 		i := index[res.Region]
 		out.Results[i], errs[i] = res, res.Err
 		if res.Err != nil {
-			errs[i] = errors.Join(errs[i], e.reprotect(ctx, s, s.regions[i], lifted[res.Region]))
+			errs[i] = errors.Join(errs[i], e.reprotect(ctx, s, s.regions[i], lifted[res.Region]),
+				e.reguard(ctx, s, s.regions[i], released[res.Region]))
 		}
 	}
 	return out, errors.Join(errs...)
@@ -148,4 +165,27 @@ func (e *Env) Refresh(ctx context.Context, req EngineRequest) (*Outcome, error) 
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// reguard turns deletion protection back on for the load balancers a destroy that did
+// not finish left standing.
+func (e *Env) reguard(ctx context.Context, s *session, r *spec.Region, urns []string) error {
+	if len(urns) == 0 {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	state, err := s.runner.State(ctx, r)
+	if err != nil {
+		return fmt.Errorf("region %q: deletion protection could not be checked after the interrupted destroy (%v); the next up turns it back on", r.Region, err)
+	}
+	var still []string
+	for _, u := range urns {
+		if state.Has(u) {
+			still = append(still, u)
+		}
+	}
+	if err := s.runner.SetDeletionProtection(ctx, r, still, true); err != nil {
+		return fmt.Errorf("region %q: %v; the next up turns it back on", r.Region, err)
+	}
+	return nil
 }

@@ -145,6 +145,18 @@ func (f *fakeRunner) SetProtect(_ context.Context, r *spec.Region, urns []string
 	return nil
 }
 
+func (f *fakeRunner) SetDeletionProtection(_ context.Context, r *spec.Region, urns []string, on bool) error {
+	if len(urns) == 0 {
+		return nil
+	}
+	verb := "release"
+	if on {
+		verb = "guard"
+	}
+	f.record("%s %s %s", verb, r.Region, strings.Join(urns, " "))
+	return nil
+}
+
 func (f *fakeRunner) Outputs(context.Context, *spec.Region) (map[string]any, error) {
 	return map[string]any{"vpcId": "vpc-1"}, nil
 }
@@ -605,6 +617,43 @@ func TestDestroyInterruptedPutsProtectionBack(t *testing.T) {
 		t.Fatalf("exit %d, want 2", code)
 	}
 	want := []string{"unprotect eu-west-1 " + queueURN, "destroy eu-west-1", "protect eu-west-1 " + queueURN}
+	if !reflect.DeepEqual(f.called(), want) {
+		t.Errorf("calls %v, want %v", f.called(), want)
+	}
+}
+
+// A load balancer's AWS deletion protection counts as protection: a plain destroy is
+// refused, and destroy --unprotect turns it off right before the destroy and back on
+// when the destroy does not finish.
+func TestDestroyReleasesLoadBalancerDeletionProtection(t *testing.T) {
+	const albURN = "urn:pulumi:eu-west-1::regionctl::regionctl:stacks:Fleet$aws:lb/loadBalancer:LoadBalancer::compute-web-alb"
+	alb := apitype.ResourceV3{URN: resource.URN(albURN), Type: "aws:lb/loadBalancer:LoadBalancer", Custom: true,
+		Outputs: map[string]any{"enableDeletionProtection": true}}
+	state := engine.State{Resources: []apitype.ResourceV3{alb}}
+
+	ios, _, errOut := TestIO(false)
+	f := &fakeRunner{states: map[string]engine.State{"eu-west-1": state}}
+	opts := deployOpts(t, ios, engine.Destroy, f)
+	opts.All, opts.Request.Yes, opts.Request.Regions = false, true, []string{"eu-west-1"}
+	if code := exitCode(ios, deployRun(context.Background(), opts), false); code != ExitFailure ||
+		!strings.Contains(errOut.String(), "aws:lb/loadBalancer:LoadBalancer compute-web-alb") || !strings.Contains(errOut.String(), "pass --unprotect") {
+		t.Fatalf("plain destroy: exit %d, stderr %s", code, errOut.String())
+	}
+	if len(f.called()) != 0 {
+		t.Errorf("plain destroy: calls %v", f.called())
+	}
+
+	ios, _, _ = TestIO(false)
+	f = &fakeRunner{
+		states:  map[string]engine.State{"eu-west-1": state},
+		results: map[engine.Operation]map[string]engine.Result{engine.Destroy: {"eu-west-1": {Err: &engine.CancelledError{Region: "eu-west-1", Op: engine.Destroy}}}},
+	}
+	opts = deployOpts(t, ios, engine.Destroy, f)
+	opts.All, opts.Request.Yes, opts.Request.Unprotect, opts.Request.Regions = false, true, true, []string{"eu-west-1"}
+	if code := exitCode(ios, deployRun(context.Background(), opts), false); code != ExitCancelled {
+		t.Fatalf("destroy --unprotect: exit %d, want 2", code)
+	}
+	want := []string{"unprotect eu-west-1 ", "release eu-west-1 " + albURN, "destroy eu-west-1", "protect eu-west-1 ", "guard eu-west-1 " + albURN}
 	if !reflect.DeepEqual(f.called(), want) {
 		t.Errorf("calls %v, want %v", f.called(), want)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/stacks/region"
 )
 
 // Operation is what the engine is asked to do to a region.
@@ -268,6 +269,31 @@ func (a *Automation) SetProtect(ctx context.Context, r *spec.Region, urns []stri
 		return a.explain(r.Region, "", err)
 	}
 	return a.explain(r.Region, "", setProtect(ctx, st.stack, urns, protect))
+}
+
+// SetDeletionProtection turns the AWS deletion protection of exactly the load balancers
+// urns of one region off (before a destroy) or back on (after one that did not finish),
+// by an up targeted at them with the program's teardown variant: the change is made
+// the way every change is, and the state says what AWS has.
+func (a *Automation) SetDeletionProtection(ctx context.Context, r *spec.Region, urns []string, on bool) error {
+	if len(urns) == 0 {
+		return nil
+	}
+	st, err := a.stack(ctx, r)
+	if err != nil {
+		return a.explain(r.Region, "", err)
+	}
+	ws := st.stack.Workspace()
+	ws.SetProgram(region.ProgramWith(r, region.Options{ReleaseDeletionProtection: !on}))
+	defer ws.SetProgram(st.program)
+	if _, err := st.stack.Up(ctx, optup.Target(urns)); err != nil {
+		verb := "turning off"
+		if on {
+			verb = "turning back on"
+		}
+		return a.explain(r.Region, "", fmt.Errorf("%s the deletion protection of its load balancers: %w", verb, err))
+	}
+	return nil
 }
 
 // Outputs returns a deployed region's stack outputs; secrets are masked.

@@ -56,6 +56,21 @@ func (s State) Retained() []StateResource {
 	return out
 }
 
+// DeletionProtected lists the resources a destroy deletes whose AWS deletion protection
+// is on (load balancers): AWS refuses to delete them until it is turned off.
+// Retained resources are not listed: a destroy leaves them in place.
+func (s State) DeletionProtected() []StateResource {
+	var out []StateResource
+	for _, r := range s.Resources {
+		if r.Custom && !r.RetainOnDelete && string(r.Type) == loadBalancerType && r.Outputs["enableDeletionProtection"] == true {
+			out = append(out, stateResource(r))
+		}
+	}
+	return out
+}
+
+const loadBalancerType = "aws:lb/loadBalancer:LoadBalancer"
+
 // PendingOperations lists the interrupted operations.
 func (s State) PendingOperations() []PendingOperation {
 	out := make([]PendingOperation, 0, len(s.Pending))

@@ -69,7 +69,8 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		Name:        pulumi.String(rg.Name + "-subnets"),
 		Description: pulumi.String("isolated subnets of Redis " + rg.Name),
 		SubnetIds:   args.SubnetIDs,
-	}, parent)
+		// The retained replication group keeps using it (CacheSubnetGroupInUse).
+	}, parent, pulumi.RetainOnDelete(true))
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,9 @@ type FleetArgs struct {
 	// InstanceTags are put on instances and volumes the Auto Scaling group launches:
 	// the provider's default tags only reach resources the provider itself creates.
 	InstanceTags map[string]string
+	// ReleaseDeletionProtection turns the load balancer's deletion protection off, for
+	// the update right before a destroy (AWS refuses to delete it while it is on).
+	ReleaseDeletionProtection bool
 }
 
 // Fleet is an Auto Scaling group of identical servers, optionally behind an ALB.

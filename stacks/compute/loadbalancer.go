@@ -73,7 +73,9 @@ func newLoadBalancer(ctx *pulumi.Context, name string, args *FleetArgs, appSG *e
 		// Malformed headers are a request-smuggling vector; the application never
 		// needs them.
 		DropInvalidHeaderFields:  pulumi.Bool(true),
-		EnableDeletionProtection: pulumi.Bool(true),
+		// On except right before a destroy: deleting the load balancer by accident
+		// cuts the region off the internet and gives it a new DNS name.
+		EnableDeletionProtection: pulumi.Bool(!args.ReleaseDeletionProtection),
 		EnableHttp2:              pulumi.Bool(true),
 		IdleTimeout:              pulumi.Int(60),
 	}, parent)

@@ -76,6 +76,10 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	// Deleting or replacing a database (or letting `destroy` take it) loses data: the
 	// engine refuses while protected, and a removal leaves the cluster in place.
 	keep := []pulumi.ResourceOption{parent, pulumi.Protect(true), pulumi.RetainOnDelete(true)}
+	// What the retained cluster keeps using stays with it: AWS refuses to delete a
+	// subnet group or parameter group in use, RDS would recreate the log groups
+	// unencrypted and Enhanced Monitoring would lose its role.
+	needed := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
 
 	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Aurora cluster "+db.Name+": servers only", args.AppSecurityGroups, e.port, parent)
 	if err != nil {
@@ -86,7 +90,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Name:        pulumi.String(db.Name + "-subnets"),
 		Description: pulumi.String("isolated subnets of Aurora cluster " + db.Name),
 		SubnetIds:   args.SubnetIDs,
-	}, parent)
+	}, needed...)
 	if err != nil {
 		return nil, err
 	}
@@ -95,11 +99,11 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Family:      pulumi.String(e.family),
 		Description: pulumi.String("Aurora cluster " + db.Name + ": TLS only, audit and slow query logs"),
 		Parameters:  e.parameters,
-	}, parent)
+	}, needed...)
 	if err != nil {
 		return nil, err
 	}
-	monitoring, monitoringPolicy, err := monitoringRole(ctx, name, args, parent)
+	monitoring, monitoringPolicy, err := monitoringRole(ctx, name, args, needed...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +116,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 			Name:            pulumi.String("/aws/rds/cluster/" + db.Name + "/" + export),
 			RetentionInDays: pulumi.Int(args.LogRetentionDays),
 			KmsKeyId:        args.KMSKeyARN,
-		}, parent)
+		}, needed...)
 		if err != nil {
 			return nil, err
 		}
@@ -234,19 +238,19 @@ func monitoringRoleName(region, database string) string {
 
 // monitoringRole lets RDS Enhanced Monitoring publish OS metrics of the instances. RDS
 // checks the role when an instance is created, so instances wait for the attachment.
-func monitoringRole(ctx *pulumi.Context, name string, args *DatabaseArgs, parent pulumi.ResourceOption) (*iam.Role, pulumi.Resource, error) {
+func monitoringRole(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*iam.Role, pulumi.Resource, error) {
 	role, err := iam.NewRole(ctx, name+"-monitoring", &iam.RoleArgs{
 		Name:             pulumi.String(monitoringRoleName(args.Region, args.Database.Name)),
 		Description:      pulumi.String("RDS Enhanced Monitoring of Aurora cluster " + args.Database.Name),
 		AssumeRolePolicy: pulumi.String(policydoc.AssumeRoleUnconditional("monitoring.rds.amazonaws.com").MustJSON()),
-	}, parent)
+	}, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
 	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-monitoring", &iam.RolePolicyAttachmentArgs{
 		Role:      role.Name,
 		PolicyArn: pulumi.String(awsarn.ManagedPolicy(args.Region, "service-role/AmazonRDSEnhancedMonitoringRole")),
-	}, parent)
+	}, opts...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -36,6 +36,10 @@ type NetworkArgs struct {
 	LogRetentionDays int
 	// KMSKeyARN encrypts the flow log group.
 	KMSKeyARN pulumi.StringInput
+	// RetainData keeps the VPC and the isolated subnets when the stack is destroyed:
+	// the region's data stores outlive a destroy (retainOnDelete) and keep their
+	// network interfaces there, so AWS would refuse to delete either (DependencyViolation).
+	RetainData bool
 }
 
 // Network is a region's VPC and everything routing in it.
@@ -74,13 +78,14 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	}
 	parent := pulumi.Parent(n)
 
+	dataOpts := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(args.RetainData)}
 	vpc, err := ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
 		CidrBlock: pulumi.String(vpcBlock.Masked().String()),
 		// Both are needed for private DNS of interface endpoints and RDS/ElastiCache names.
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		Tags:               nameTag(name + "-vpc"),
-	}, parent)
+	}, dataOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +106,10 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 				return nil, fmt.Errorf("network %s: %s subnet in %s: %w", name, tier, az, err)
 			}
 			sn := fmt.Sprintf("%s-%s-%s", name, tier, azSuffix(args.Region, az))
+			opts := []pulumi.ResourceOption{parent}
+			if tier == spec.TierIsolated {
+				opts = dataOpts
+			}
 			s, err := ec2.NewSubnet(ctx, sn, &ec2.SubnetArgs{
 				VpcId:            vpc.ID(),
 				CidrBlock:        pulumi.String(block.String()),
@@ -112,7 +121,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 					"Name": pulumi.String(sn),
 					"tier": pulumi.String(tier.String()),
 				},
-			}, parent)
+			}, opts...)
 			if err != nil {
 				return nil, err
 			}

@@ -41,11 +41,23 @@ type Region struct {
 	Observability *observability.Observability
 }
 
+// Options vary the program for one operation.
+type Options struct {
+	// ReleaseDeletionProtection turns the load balancers' AWS deletion protection off:
+	// the program of the targeted update that lets a destroy delete them.
+	ReleaseDeletionProtection bool
+}
+
 // Program is the Pulumi program of a region: New, and the stack outputs people and
 // other tools look up (endpoints, URLs, names).
 func Program(r *spec.Region) pulumi.RunFunc {
+	return ProgramWith(r, Options{})
+}
+
+// ProgramWith is Program varied by opts.
+func ProgramWith(r *spec.Region, opts Options) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		reg, err := New(ctx, r)
+		reg, err := NewWith(ctx, r, opts)
 		if err != nil {
 			return err
 		}
@@ -57,6 +69,11 @@ func Program(r *spec.Region) pulumi.RunFunc {
 // New creates every resource of a region. r must have passed spec loading (defaults
 // applied, checks passed).
 func New(ctx *pulumi.Context, r *spec.Region) (*Region, error) {
+	return NewWith(ctx, r, Options{})
+}
+
+// NewWith is New varied by opts.
+func NewWith(ctx *pulumi.Context, r *spec.Region, opts Options) (*Region, error) {
 	if r == nil {
 		return nil, errors.New("region: no region given")
 	}
@@ -101,6 +118,7 @@ func New(ctx *pulumi.Context, r *spec.Region) (*Region, error) {
 		FlowLogs:         *r.Network.FlowLogs,
 		LogRetentionDays: r.Logs.RetentionDays,
 		KMSKeyARN:        key,
+		RetainData:       len(r.Databases)+len(r.Caches) > 0,
 	}, use); err != nil {
 		return nil, err
 	}
@@ -118,6 +136,8 @@ func New(ctx *pulumi.Context, r *spec.Region) (*Region, error) {
 			PrivateSubnetIDs: net.PrivateSubnetIDs,
 			KMSKeyARN:        key,
 			InstanceTags:     tags,
+
+			ReleaseDeletionProtection: opts.ReleaseDeletionProtection,
 		}, use)
 		if err != nil {
 			return nil, err

@@ -22,7 +22,9 @@ func DataStoreGroup(ctx *pulumi.Context, name string, vpcID pulumi.StringInput, 
 		VpcId:       vpcID,
 		Description: pulumi.String(desc),
 		Tags:        pulumi.StringMap{"Name": pulumi.String(name + "-sg")},
-	}, opts...)
+		// A data store outlives a destroy (retainOnDelete) and keeps using its security
+		// group: AWS refuses to delete a group still in use (DependencyViolation).
+	}, append(slices.Clone(opts), pulumi.RetainOnDelete(true))...)
 	if err != nil {
 		return nil, err
 	}
