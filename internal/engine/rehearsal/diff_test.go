@@ -66,6 +66,14 @@ func TestDiffReplaces(t *testing.T) {
 	role := resource.PropertyMap{"name": str("regionctl-eu-west-1-web"), "path": str("/"), "description": str("servers")}
 	logs := resource.PropertyMap{"name": str("/regionctl/app/web"), "retentionInDays": num(30)}
 	topic := resource.PropertyMap{"name": str("regionctl-alarms"), "displayName": str("alarms")}
+	nlb := with(alb, "loadBalancerType", str("network"))
+	mappings := func(subnets ...string) resource.PropertyValue {
+		var out []resource.PropertyValue
+		for _, s := range subnets {
+			out = append(out, resource.NewObjectProperty(resource.PropertyMap{"subnetId": str(s)}))
+		}
+		return resource.NewArrayProperty(out)
+	}
 	eip := resource.PropertyMap{"domain": str("vpc")}
 	ingress := resource.PropertyMap{"securityGroupId": str("sg-1"), "ipProtocol": str("tcp"), "fromPort": num(443), "toPort": num(443), "cidrIpv4": str("0.0.0.0/0")}
 	egress := resource.PropertyMap{"securityGroupId": str("sg-1"), "ipProtocol": str("-1"), "cidrIpv4": str("0.0.0.0/0")}
@@ -159,6 +167,19 @@ func TestDiffReplaces(t *testing.T) {
 		{"nlb loses a subnet", "aws:lb/loadBalancer:LoadBalancer", with(alb, "loadBalancerType", str("network"), "subnets", strs("a", "b")),
 			with(alb, "loadBalancerType", str("network"), "subnets", strs("a")), []string{"subnets"}, []string{"subnets"}, true},
 		{"alb loses a subnet", "aws:lb/loadBalancer:LoadBalancer", with(alb, "subnets", strs("a", "b")), with(alb, "subnets", strs("a")), []string{"subnets"}, nil, false},
+		{"nlb swaps a subnet", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnets", strs("a", "b")), with(nlb, "subnets", strs("a", "c")), []string{"subnets"}, []string{"subnets"}, true},
+		{"nlb grows and swaps subnets", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnets", strs("a", "b")), with(nlb, "subnets", strs("a", "c", "d")), []string{"subnets"}, nil, false},
+		{"nlb subnets not known yet", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnets", strs("a", "b")), with(nlb, "subnets", unknown()), []string{"subnets"}, nil, false},
+		{"nlb first security group", "aws:lb/loadBalancer:LoadBalancer", nlb, with(nlb, "securityGroups", strs("sg-1")), []string{"securityGroups"}, []string{"securityGroups"}, true},
+		{"nlb last security group", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "securityGroups", strs("sg-1")), with(nlb, "securityGroups", strs()), []string{"securityGroups"}, []string{"securityGroups"}, true},
+		{"nlb other security group", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "securityGroups", strs("sg-1")), with(nlb, "securityGroups", strs("sg-2")), []string{"securityGroups"}, nil, false},
+		{"alb first security group", "aws:lb/loadBalancer:LoadBalancer", alb, with(alb, "securityGroups", strs("sg-1")), []string{"securityGroups"}, nil, false},
+		{"alb mapping changed", "aws:lb/loadBalancer:LoadBalancer", with(alb, "subnetMapping", mappings("a")), with(alb, "subnetMapping", mappings("b")), []string{"subnetMapping"}, []string{"subnetMapping"}, true},
+		{"alb mapping added", "aws:lb/loadBalancer:LoadBalancer", with(alb, "subnetMapping", mappings("a")), with(alb, "subnetMapping", mappings("a", "b")), []string{"subnetMapping"}, nil, false},
+		{"alb mapping removed", "aws:lb/loadBalancer:LoadBalancer", with(alb, "subnetMapping", mappings("a", "b")), with(alb, "subnetMapping", mappings("b")), []string{"subnetMapping"}, nil, false},
+		{"nlb mapping added", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnetMapping", mappings("a")), with(nlb, "subnetMapping", mappings("a", "b")), []string{"subnetMapping"}, nil, false},
+		{"nlb mapping removed", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnetMapping", mappings("a", "b")), with(nlb, "subnetMapping", mappings("b")),
+			[]string{"subnetMapping"}, []string{"subnetMapping"}, true},
 		{"target group port", "aws:lb/targetGroup:TargetGroup", tg, with(tg, "port", num(80)), []string{"port"}, []string{"port"}, true},
 		{"target group protocol and vpc", "aws:lb/targetGroup:TargetGroup", tg, with(tg, "protocol", str("HTTPS"), "vpcId", str("vpc-2")),
 			[]string{"protocol", "vpcId"}, []string{"protocol", "vpcId"}, true},

@@ -128,16 +128,13 @@ var forceNew = map[string]replaceRule{
 			"trafficType", "transitGatewayAttachmentId", "transitGatewayId", "vpcId",
 		},
 	},
-	// elbv2/load_balancer.go: a network load balancer is replaced when it loses a
-	// subnet (CustomizeDiff)
+	// elbv2/load_balancer.go: CustomizeDiff replaces a network load balancer whose
+	// subnets change without growing, or that gains its first or loses its last
+	// security group, and any load balancer whose subnet mappings change other than by
+	// adding or removing mappings (a network one: other than by adding).
 	"aws:lb/loadBalancer:LoadBalancer": {
 		keys: []string{"customerOwnedIpv4Pool", "internal", "loadBalancerType", "name", "namePrefix"},
-		when: func(olds, news, _ resource.PropertyMap) []string {
-			if kind, _ := knownString(news, "loadBalancerType"); kind == "network" && losesElement(olds, news, "subnets") {
-				return []string{"subnets"}
-			}
-			return nil
-		},
+		when: loadBalancerReplaces,
 	},
 	// elbv2/target_group.go
 	"aws:lb/targetGroup:TargetGroup": {
@@ -286,14 +283,62 @@ func parseEngineVersion(s string) ([]int, bool) {
 	return out, true
 }
 
-// losesElement is true when a list input had an element the new list lacks.
-func losesElement(olds, news resource.PropertyMap, key string) bool {
-	oldList, _ := stringList(olds[resource.PropertyKey(key)])
-	newList, _ := stringList(news[resource.PropertyKey(key)])
-	for _, s := range oldList {
-		if !slices.Contains(newList, s) {
-			return true
+// loadBalancerReplaces is the CustomizeDiff of aws_lb (customizeDiffLoadBalancerNLB
+// and customizeDiffLoadBalancerALB). A list not wholly known yet replaces nothing, as
+// there.
+func loadBalancerReplaces(olds, news, _ resource.PropertyMap) []string {
+	kind, ok := knownString(news, "loadBalancerType")
+	if !ok {
+		kind = "application"
+	}
+	var out []string
+	oldMaps, newMaps, known := lists(olds, news, "subnetMapping")
+	if known && !elementsEqual(oldMaps, newMaps) {
+		added := len(newMaps) > len(oldMaps) && containsAll(newMaps, oldMaps)
+		removed := len(newMaps) < len(oldMaps) && containsAll(oldMaps, newMaps)
+		if (kind == "network" && !added) || (kind == "application" && !added && !removed) {
+			out = append(out, "subnetMapping")
 		}
 	}
-	return false
+	if kind != "network" {
+		return out
+	}
+	if oldSubnets, newSubnets, known := lists(olds, news, "subnets"); known && !elementsEqual(oldSubnets, newSubnets) && len(newSubnets) <= len(oldSubnets) {
+		out = append(out, "subnets")
+	}
+	if oldSGs, newSGs, known := lists(olds, news, "securityGroups"); known && (len(oldSGs) == 0) != (len(newSGs) == 0) {
+		out = append(out, "securityGroups")
+	}
+	return out
+}
+
+// lists returns a list input's old and new elements, and whether the new list is
+// wholly known.
+func lists(olds, news resource.PropertyMap, key string) (o, n []resource.PropertyValue, known bool) {
+	get := func(m resource.PropertyMap) []resource.PropertyValue {
+		if v := unsecret(m[resource.PropertyKey(key)]); v.IsArray() {
+			return v.ArrayValue()
+		}
+		return nil
+	}
+	n = get(news)
+	if v := news[resource.PropertyKey(key)]; v.ContainsUnknowns() {
+		return get(olds), n, false
+	}
+	return get(olds), n, true
+}
+
+// containsAll is true when every element of sub is in set (the lists are sets).
+func containsAll(set, sub []resource.PropertyValue) bool {
+	for _, e := range sub {
+		if !slices.ContainsFunc(set, e.DeepEquals) {
+			return false
+		}
+	}
+	return true
+}
+
+// elementsEqual compares two lists as sets.
+func elementsEqual(a, b []resource.PropertyValue) bool {
+	return len(a) == len(b) && containsAll(a, b) && containsAll(b, a)
 }
