@@ -142,6 +142,11 @@ func TestDiffReplaces(t *testing.T) {
 		{"egress group to prefix list", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", with(egress, "cidrIpv4", nil, "referencedSecurityGroupId", str("sg-2")),
 			with(egress, "cidrIpv4", nil, "prefixListId", str("pl-1")), []string{"prefixListId", "referencedSecurityGroupId"}, []string{"prefixListId", "referencedSecurityGroupId"}, false},
 
+		{"endpoint service network", "aws:ec2/vpcEndpoint:VpcEndpoint", resource.PropertyMap{"vpcId": str("vpc-1"), "vpcEndpointType": str("ServiceNetwork")},
+			resource.PropertyMap{"vpcId": str("vpc-1"), "vpcEndpointType": str("ServiceNetwork"), "serviceNetworkArn": str("arn:sn")}, []string{"serviceNetworkArn"}, []string{"serviceNetworkArn"}, false},
+		{"endpoint route tables", "aws:ec2/vpcEndpoint:VpcEndpoint", resource.PropertyMap{"vpcId": str("vpc-1"), "routeTableIds": strs("rtb-1")},
+			resource.PropertyMap{"vpcId": str("vpc-1"), "routeTableIds": strs("rtb-1", "rtb-2")}, []string{"routeTableIds"}, nil, false},
+
 		{"queue fifo", "aws:sqs/queue:Queue", queue, with(queue, "name", str("events.fifo"), "fifoQueue", yes(true)), []string{"fifoQueue", "name"}, []string{"fifoQueue", "name"}, false},
 		{"queue visibility", "aws:sqs/queue:Queue", queue, with(queue, "visibilityTimeoutSeconds", num(120)), []string{"visibilityTimeoutSeconds"}, nil, false},
 		{"bucket name", "aws:s3/bucketV2:BucketV2", bucket, with(bucket, "bucket", str("uploads-2")), []string{"bucket"}, []string{"bucket"}, false},

@@ -119,7 +119,9 @@ var forceNew = map[string]replaceRule{
 	// ec2/vpc_nat_gateway.go
 	"aws:ec2/natGateway:NatGateway": {keys: []string{"allocationId", "connectivityType", "privateIp", "subnetId"}},
 	// ec2/vpc_endpoint.go
-	"aws:ec2/vpcEndpoint:VpcEndpoint": {keys: []string{"serviceName", "serviceRegion", "vpcEndpointType", "vpcId"}},
+	"aws:ec2/vpcEndpoint:VpcEndpoint": {
+		keys: []string{"resourceConfigurationArn", "serviceName", "serviceNetworkArn", "serviceRegion", "vpcEndpointType", "vpcId"},
+	},
 	// ec2/vpc_flow_log.go: nothing of a flow log changes in place
 	"aws:ec2/flowLog:FlowLog": {
 		keys: []string{
