@@ -144,17 +144,21 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 // lifecycleRules always abort stale multipart uploads (invisible, but billed) and, when
 // noncurrentDays > 0, expire old versions and the delete markers they leave.
 func lifecycleRules(noncurrentDays int) s3.BucketLifecycleConfigurationV2RuleArray {
+	// Every object: an empty prefix. An empty filter means the same to S3, but the
+	// provider (from v5.90) warns that it will refuse one (terraform-provider-aws
+	// issues 41710, 42714) and accepts filter { prefix = "" } without a warning.
+	everyObject := &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")}
 	rules := s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
 		Id:                             pulumi.String("abort-incomplete-multipart-uploads"),
 		Status:                         pulumi.String("Enabled"),
-		Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+		Filter:                         everyObject,
 		AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)},
 	}}
 	if noncurrentDays > 0 {
 		rules = append(rules, &s3.BucketLifecycleConfigurationV2RuleArgs{
 			Id:     pulumi.String("expire-noncurrent-versions"),
 			Status: pulumi.String("Enabled"),
-			Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+			Filter: everyObject,
 			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
 				NoncurrentDays: pulumi.Int(noncurrentDays),
 			},

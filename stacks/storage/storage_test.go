@@ -111,6 +111,11 @@ func TestLifecycle(t *testing.T) {
 			if got := stackstest.Str(lc, path+".id"); got != id {
 				t.Errorf("%d days: rule %d is %q, want %q", days, i, got, id)
 			}
+			// An empty filter draws the provider's "will be an error" warning; an
+			// empty prefix is every object too.
+			if prefix, ok := stackstest.Get(lc, path+".filter.prefix"); !ok || !prefix.IsString() || prefix.StringValue() != "" {
+				t.Errorf("%d days: rule %s filter prefix %v, want the empty prefix (every object)", days, id, prefix)
+			}
 			if id == "expire-noncurrent-versions" && stackstest.Num(lc, path+".noncurrentVersionExpiration.noncurrentDays") != float64(days) {
 				t.Errorf("%d days: noncurrent days %v", days, stackstest.Num(lc, path+".noncurrentVersionExpiration.noncurrentDays"))
 			}

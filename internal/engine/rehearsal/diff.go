@@ -24,6 +24,10 @@ func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
+	state, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
 	// The engine applies ignoreChanges before calling; a top-level key it passes along
 	// is honoured here too.
 	for _, key := range req.GetIgnoreChanges() {
@@ -40,7 +44,7 @@ func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	if rule, ok := forceNew[typ]; ok && len(changes) > 0 {
 		replaceable := rule.keys
 		if rule.when != nil {
-			replaceable = append(slices.Clone(replaceable), rule.when(olds, news)...)
+			replaceable = append(slices.Clone(replaceable), rule.when(olds, news, state)...)
 		}
 		for _, c := range changes {
 			if slices.Contains(replaceable, string(c.top)) && !slices.Contains(replaces, string(c.top)) {

@@ -66,6 +66,17 @@ func TestDiffReplaces(t *testing.T) {
 	role := resource.PropertyMap{"name": str("regionctl-eu-west-1-web"), "path": str("/"), "description": str("servers")}
 	logs := resource.PropertyMap{"name": str("/regionctl/app/web"), "retentionInDays": num(30)}
 	topic := resource.PropertyMap{"name": str("regionctl-alarms"), "displayName": str("alarms")}
+	nlb := with(alb, "loadBalancerType", str("network"))
+	mappings := func(subnets ...string) resource.PropertyValue {
+		var out []resource.PropertyValue
+		for _, s := range subnets {
+			out = append(out, resource.NewObjectProperty(resource.PropertyMap{"subnetId": str(s)}))
+		}
+		return resource.NewArrayProperty(out)
+	}
+	eip := resource.PropertyMap{"domain": str("vpc")}
+	ingress := resource.PropertyMap{"securityGroupId": str("sg-1"), "ipProtocol": str("tcp"), "fromPort": num(443), "toPort": num(443), "cidrIpv4": str("0.0.0.0/0")}
+	egress := resource.PropertyMap{"securityGroupId": str("sg-1"), "ipProtocol": str("-1"), "cidrIpv4": str("0.0.0.0/0")}
 
 	tests := []struct {
 		name        string
@@ -109,6 +120,33 @@ func TestDiffReplaces(t *testing.T) {
 		{"valkey back to redis", "aws:elasticache/replicationGroup:ReplicationGroup", with(redis, "engine", str("valkey")), redis, []string{"engine"}, []string{"engine"}, true},
 		{"redis to valkey", "aws:elasticache/replicationGroup:ReplicationGroup", redis, with(redis, "engine", str("valkey")), []string{"engine"}, nil, false},
 
+		{"redis 6.x to a 6 minor", "aws:elasticache/replicationGroup:ReplicationGroup", with(redis, "engineVersion", str("6.x")), with(redis, "engineVersion", str("6.2")), []string{"engineVersion"}, nil, false},
+		{"redis 6.2 to 6.x", "aws:elasticache/replicationGroup:ReplicationGroup", with(redis, "engineVersion", str("6.2")), with(redis, "engineVersion", str("6.x")), []string{"engineVersion"}, nil, false},
+		{"redis 7.1 to 6.x", "aws:elasticache/replicationGroup:ReplicationGroup", redis, with(redis, "engineVersion", str("6.x")), []string{"engineVersion"}, []string{"engineVersion"}, true},
+		{"redis 6.x to 5", "aws:elasticache/replicationGroup:ReplicationGroup", with(redis, "engineVersion", str("6.x")), with(redis, "engineVersion", str("5.0.6")),
+			[]string{"engineVersion"}, []string{"engineVersion"}, true},
+		{"redis minor downgrade", "aws:elasticache/replicationGroup:ReplicationGroup", redis, with(redis, "engineVersion", str("7.0")), []string{"engineVersion"}, []string{"engineVersion"}, true},
+		{"redis 5 patch upgrade", "aws:elasticache/replicationGroup:ReplicationGroup", with(redis, "engineVersion", str("5.0.4")), with(redis, "engineVersion", str("5.0.6")), []string{"engineVersion"}, nil, false},
+
+		{"eip customer-owned pool", "aws:ec2/eip:Eip", eip, with(eip, "customerOwnedIpv4Pool", str("ipv4pool-coip-1")), []string{"customerOwnedIpv4Pool"}, nil, false},
+		{"eip public pool", "aws:ec2/eip:Eip", eip, with(eip, "publicIpv4Pool", str("ipv4pool-ec2-1")), []string{"publicIpv4Pool"}, []string{"publicIpv4Pool"}, false},
+		{"ingress new range", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", ingress, with(ingress, "cidrIpv4", str("10.20.0.0/16")), []string{"cidrIpv4"}, nil, false},
+		{"ingress new port", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", ingress, with(ingress, "fromPort", num(80), "toPort", num(80)), []string{"fromPort", "toPort"}, nil, false},
+		{"ingress range to group", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", ingress, with(ingress, "cidrIpv4", nil, "referencedSecurityGroupId", str("sg-2")),
+			[]string{"cidrIpv4", "referencedSecurityGroupId"}, []string{"cidrIpv4", "referencedSecurityGroupId"}, false},
+		{"ingress group to group not known yet", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", with(ingress, "cidrIpv4", nil, "referencedSecurityGroupId", str("sg-2")),
+			with(ingress, "cidrIpv4", nil, "referencedSecurityGroupId", unknown()), []string{"referencedSecurityGroupId"}, nil, false},
+		{"ingress group", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", ingress, with(ingress, "securityGroupId", str("sg-3")), []string{"securityGroupId"}, []string{"securityGroupId"}, false},
+		{"egress ipv4 to ipv6", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", egress, with(egress, "cidrIpv4", nil, "cidrIpv6", str("::/0")),
+			[]string{"cidrIpv4", "cidrIpv6"}, []string{"cidrIpv4", "cidrIpv6"}, false},
+		{"egress group to prefix list", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", with(egress, "cidrIpv4", nil, "referencedSecurityGroupId", str("sg-2")),
+			with(egress, "cidrIpv4", nil, "prefixListId", str("pl-1")), []string{"prefixListId", "referencedSecurityGroupId"}, []string{"prefixListId", "referencedSecurityGroupId"}, false},
+
+		{"endpoint service network", "aws:ec2/vpcEndpoint:VpcEndpoint", resource.PropertyMap{"vpcId": str("vpc-1"), "vpcEndpointType": str("ServiceNetwork")},
+			resource.PropertyMap{"vpcId": str("vpc-1"), "vpcEndpointType": str("ServiceNetwork"), "serviceNetworkArn": str("arn:sn")}, []string{"serviceNetworkArn"}, []string{"serviceNetworkArn"}, false},
+		{"endpoint route tables", "aws:ec2/vpcEndpoint:VpcEndpoint", resource.PropertyMap{"vpcId": str("vpc-1"), "routeTableIds": strs("rtb-1")},
+			resource.PropertyMap{"vpcId": str("vpc-1"), "routeTableIds": strs("rtb-1", "rtb-2")}, []string{"routeTableIds"}, nil, false},
+
 		{"queue fifo", "aws:sqs/queue:Queue", queue, with(queue, "name", str("events.fifo"), "fifoQueue", yes(true)), []string{"fifoQueue", "name"}, []string{"fifoQueue", "name"}, false},
 		{"queue visibility", "aws:sqs/queue:Queue", queue, with(queue, "visibilityTimeoutSeconds", num(120)), []string{"visibilityTimeoutSeconds"}, nil, false},
 		{"bucket name", "aws:s3/bucketV2:BucketV2", bucket, with(bucket, "bucket", str("uploads-2")), []string{"bucket"}, []string{"bucket"}, false},
@@ -134,6 +172,19 @@ func TestDiffReplaces(t *testing.T) {
 		{"nlb loses a subnet", "aws:lb/loadBalancer:LoadBalancer", with(alb, "loadBalancerType", str("network"), "subnets", strs("a", "b")),
 			with(alb, "loadBalancerType", str("network"), "subnets", strs("a")), []string{"subnets"}, []string{"subnets"}, true},
 		{"alb loses a subnet", "aws:lb/loadBalancer:LoadBalancer", with(alb, "subnets", strs("a", "b")), with(alb, "subnets", strs("a")), []string{"subnets"}, nil, false},
+		{"nlb swaps a subnet", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnets", strs("a", "b")), with(nlb, "subnets", strs("a", "c")), []string{"subnets"}, []string{"subnets"}, true},
+		{"nlb grows and swaps subnets", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnets", strs("a", "b")), with(nlb, "subnets", strs("a", "c", "d")), []string{"subnets"}, nil, false},
+		{"nlb subnets not known yet", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnets", strs("a", "b")), with(nlb, "subnets", unknown()), []string{"subnets"}, nil, false},
+		{"nlb first security group", "aws:lb/loadBalancer:LoadBalancer", nlb, with(nlb, "securityGroups", strs("sg-1")), []string{"securityGroups"}, []string{"securityGroups"}, true},
+		{"nlb last security group", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "securityGroups", strs("sg-1")), with(nlb, "securityGroups", strs()), []string{"securityGroups"}, []string{"securityGroups"}, true},
+		{"nlb other security group", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "securityGroups", strs("sg-1")), with(nlb, "securityGroups", strs("sg-2")), []string{"securityGroups"}, nil, false},
+		{"alb first security group", "aws:lb/loadBalancer:LoadBalancer", alb, with(alb, "securityGroups", strs("sg-1")), []string{"securityGroups"}, nil, false},
+		{"alb mapping changed", "aws:lb/loadBalancer:LoadBalancer", with(alb, "subnetMapping", mappings("a")), with(alb, "subnetMapping", mappings("b")), []string{"subnetMapping"}, []string{"subnetMapping"}, true},
+		{"alb mapping added", "aws:lb/loadBalancer:LoadBalancer", with(alb, "subnetMapping", mappings("a")), with(alb, "subnetMapping", mappings("a", "b")), []string{"subnetMapping"}, nil, false},
+		{"alb mapping removed", "aws:lb/loadBalancer:LoadBalancer", with(alb, "subnetMapping", mappings("a", "b")), with(alb, "subnetMapping", mappings("b")), []string{"subnetMapping"}, nil, false},
+		{"nlb mapping added", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnetMapping", mappings("a")), with(nlb, "subnetMapping", mappings("a", "b")), []string{"subnetMapping"}, nil, false},
+		{"nlb mapping removed", "aws:lb/loadBalancer:LoadBalancer", with(nlb, "subnetMapping", mappings("a", "b")), with(nlb, "subnetMapping", mappings("b")),
+			[]string{"subnetMapping"}, []string{"subnetMapping"}, true},
 		{"target group port", "aws:lb/targetGroup:TargetGroup", tg, with(tg, "port", num(80)), []string{"port"}, []string{"port"}, true},
 		{"target group protocol and vpc", "aws:lb/targetGroup:TargetGroup", tg, with(tg, "protocol", str("HTTPS"), "vpcId", str("vpc-2")),
 			[]string{"protocol", "vpcId"}, []string{"protocol", "vpcId"}, true},
@@ -166,6 +217,49 @@ func TestDiffReplaces(t *testing.T) {
 					wantChanges, tt.diffs, tt.replaces, tt.deleteFirst)
 			}
 		})
+	}
+}
+
+// TestDiffEngineVersionRunning: a replication group configured as "6.x" runs some 6
+// minor; the provider compares a new version with the one running, not with "6.x".
+func TestDiffEngineVersionRunning(t *testing.T) {
+	const typ = "aws:elasticache/replicationGroup:ReplicationGroup"
+	client := configured(t)
+	inputs := resource.PropertyMap{"replicationGroupId": str("sessions"), "engine": str("redis"), "engineVersion": str("6.x"), "transitEncryptionEnabled": yes(true)}
+	state := with(inputs, "engineVersionActual", str("6.2.6"))
+	tests := []struct {
+		news     resource.PropertyMap
+		replaces []string
+	}{
+		{with(inputs, "engineVersion", str("6.2")), nil},
+		{with(inputs, "engineVersion", str("7.1")), nil},
+		{with(inputs, "engineVersion", str("6.0")), []string{"engineVersion"}},
+		{with(inputs, "transitEncryptionEnabled", yes(false)), []string{"transitEncryptionEnabled"}},
+	}
+	for _, tt := range tests {
+		resp, err := client.Diff(context.Background(), &pulumirpc.DiffRequest{
+			Id: "id", Urn: urn(typ, "sessions"), Type: typ, Name: "sessions",
+			Olds: props(t, state), OldInputs: props(t, inputs), News: props(t, tt.news),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(resp.GetReplaces(), tt.replaces) {
+			t.Errorf("running 6.2.6, %v: replaces %v, want %v", tt.news, resp.GetReplaces(), tt.replaces)
+		}
+	}
+	// Running 7.1 (configured "7.x"), in-transit encryption changes in place.
+	inputs = with(inputs, "engineVersion", str("7.x"))
+	state = with(inputs, "engineVersionActual", str("7.1.0"))
+	resp, err := client.Diff(context.Background(), &pulumirpc.DiffRequest{
+		Id: "id", Urn: urn(typ, "sessions"), Type: typ, Name: "sessions",
+		Olds: props(t, state), OldInputs: props(t, inputs), News: props(t, with(inputs, "transitEncryptionEnabled", yes(false))),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.GetReplaces()) != 0 {
+		t.Errorf("running 7.1.0, in-transit encryption off: replaces %v, want none", resp.GetReplaces())
 	}
 }
 

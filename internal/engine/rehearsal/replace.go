@@ -1,6 +1,7 @@
 package rehearsal
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,8 +14,9 @@ type replaceRule struct {
 	// keys always force a replacement.
 	keys []string
 	// when returns the inputs whose change forces a replacement only in this change
-	// (the provider's CustomizeDiff), given the old and new inputs. Optional.
-	when func(olds, news resource.PropertyMap) []string
+	// (the provider's CustomizeDiff or ModifyPlan), given the old and new inputs and
+	// the old state (outputs included). Optional.
+	when func(olds, news, state resource.PropertyMap) []string
 }
 
 // forceNew is, per type regionctl uses, what replaces a resource on the real provider.
@@ -34,7 +36,7 @@ var forceNew = map[string]replaceRule{
 			"storageEncrypted",
 		},
 		// Only Aurora changes its storage type in place.
-		when: func(_, news resource.PropertyMap) []string {
+		when: func(_, news, _ resource.PropertyMap) []string {
 			if engine, _ := knownString(news, "engine"); !strings.HasPrefix(engine, "aurora") {
 				return []string{"storageType"}
 			}
@@ -77,7 +79,7 @@ var forceNew = map[string]replaceRule{
 	// instanceTenancy unless going from dedicated to default.
 	"aws:ec2/vpc:Vpc": {
 		keys: []string{"ipv4IpamPoolId", "ipv4NetmaskLength"},
-		when: func(olds, news resource.PropertyMap) []string {
+		when: func(olds, news, _ resource.PropertyMap) []string {
 			out := []string{}
 			if absent(news, "ipv4NetmaskLength") {
 				out = append(out, "cidrBlock")
@@ -98,9 +100,10 @@ var forceNew = map[string]replaceRule{
 	"aws:ec2/securityGroup:SecurityGroup": {keys: []string{"description", "name", "namePrefix", "vpcId"}},
 	// ec2/vpc_default_security_group.go
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {keys: []string{"vpcId"}},
-	// ec2/vpc_security_group_ingress_rule.go, _egress_rule.go (framework: RequiresReplace)
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {keys: []string{"securityGroupId"}},
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {keys: []string{"securityGroupId"}},
+	// ec2/vpc_security_group_ingress_rule.go, _egress_rule.go (framework: RequiresReplace;
+	// ModifyPlan replaces a rule whose source changes kind)
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {keys: []string{"securityGroupId"}, when: ruleSourceReplaces},
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {keys: []string{"securityGroupId"}, when: ruleSourceReplaces},
 	// ec2/vpc_route_table.go
 	"aws:ec2/routeTable:RouteTable": {keys: []string{"vpcId"}},
 	// ec2/vpc_route.go
@@ -111,12 +114,14 @@ var forceNew = map[string]replaceRule{
 	"aws:ec2/routeTableAssociation:RouteTableAssociation": {keys: []string{"gatewayId", "subnetId"}},
 	// ec2/ec2_eip.go
 	"aws:ec2/eip:Eip": {
-		keys: []string{"address", "customerOwnedIpv4Pool", "domain", "ipamPoolId", "networkBorderGroup", "publicIpv4Pool", "vpc"},
+		keys: []string{"address", "domain", "ipamPoolId", "networkBorderGroup", "publicIpv4Pool", "vpc"},
 	},
 	// ec2/vpc_nat_gateway.go
 	"aws:ec2/natGateway:NatGateway": {keys: []string{"allocationId", "connectivityType", "privateIp", "subnetId"}},
 	// ec2/vpc_endpoint.go
-	"aws:ec2/vpcEndpoint:VpcEndpoint": {keys: []string{"serviceName", "serviceRegion", "vpcEndpointType", "vpcId"}},
+	"aws:ec2/vpcEndpoint:VpcEndpoint": {
+		keys: []string{"resourceConfigurationArn", "serviceName", "serviceNetworkArn", "serviceRegion", "vpcEndpointType", "vpcId"},
+	},
 	// ec2/vpc_flow_log.go: nothing of a flow log changes in place
 	"aws:ec2/flowLog:FlowLog": {
 		keys: []string{
@@ -125,16 +130,13 @@ var forceNew = map[string]replaceRule{
 			"trafficType", "transitGatewayAttachmentId", "transitGatewayId", "vpcId",
 		},
 	},
-	// elbv2/load_balancer.go: a network load balancer is replaced when it loses a
-	// subnet (CustomizeDiff)
+	// elbv2/load_balancer.go: CustomizeDiff replaces a network load balancer whose
+	// subnets change without growing, or that gains its first or loses its last
+	// security group, and any load balancer whose subnet mappings change other than by
+	// adding or removing mappings (a network one: other than by adding).
 	"aws:lb/loadBalancer:LoadBalancer": {
 		keys: []string{"customerOwnedIpv4Pool", "internal", "loadBalancerType", "name", "namePrefix"},
-		when: func(olds, news resource.PropertyMap) []string {
-			if kind, _ := knownString(news, "loadBalancerType"); kind == "network" && losesElement(olds, news, "subnets") {
-				return []string{"subnets"}
-			}
-			return nil
-		},
+		when: loadBalancerReplaces,
 	},
 	// elbv2/target_group.go
 	"aws:lb/targetGroup:TargetGroup": {
@@ -182,17 +184,53 @@ var forceNew = map[string]replaceRule{
 	"aws:cloudwatch/metricAlarm:MetricAlarm": {keys: []string{"name"}},
 }
 
+// ruleSourceReplaces is the ModifyPlan of aws_vpc_security_group_{ingress,egress}_rule:
+// AWS modifies a rule in place but cannot change the kind of its source, so a rule
+// whose source moves to another kind (an IPv4 range to a security group, say) is
+// replaced, the old kind's input and the new one's both marked. A new value of the
+// same kind is an update.
+func ruleSourceReplaces(olds, news, _ resource.PropertyMap) []string {
+	oldKind, newKind := ruleSourceKind(olds), ruleSourceKind(news)
+	if oldKind == newKind {
+		return nil
+	}
+	var out []string
+	for _, k := range []string{oldKind, newKind} {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// ruleSourceKind is the input that holds a rule's source, in the provider's order of
+// looking; a value not known yet still names its kind.
+func ruleSourceKind(m resource.PropertyMap) string {
+	for _, k := range []string{"cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"} {
+		if !absent(m, k) {
+			return k
+		}
+	}
+	return ""
+}
+
 // replicationGroupReplaces is the CustomizeDiff of aws_elasticache_replication_group:
-// in-transit encryption changes in place only from Redis 7.0.5; moving to an older
-// engine version, or from Valkey back to Redis, means a new group.
-func replicationGroupReplaces(olds, news resource.PropertyMap) []string {
+// in-transit encryption changes in place only from Redis 7.0.5 (of the version
+// running); moving to an older engine version, or from Valkey back to Redis, means a
+// new group.
+func replicationGroupReplaces(olds, news, state resource.PropertyMap) []string {
 	var out []string
 	oldVersion, _ := knownString(olds, "engineVersion")
 	newVersion, _ := knownString(news, "engineVersion")
-	if oldVersion != "" && compareVersions(oldVersion, "7.0.5") < 0 {
+	actual, _ := knownString(state, "engineVersionActual")
+	running := actual
+	if running == "" {
+		running = oldVersion
+	}
+	if v, ok := parseEngineVersion(running); ok && slices.Compare(v, []int{7, 0, 5}) < 0 {
 		out = append(out, "transitEncryptionEnabled")
 	}
-	if oldVersion != "" && newVersion != "" && compareVersions(newVersion, oldVersion) < 0 {
+	if oldVersion != "" && newVersion != "" && oldVersion != newVersion && engineDowngrade(oldVersion, newVersion, actual) {
 		out = append(out, "engineVersion")
 	}
 	oldEngine, _ := knownString(olds, "engine")
@@ -203,33 +241,106 @@ func replicationGroupReplaces(olds, news resource.PropertyMap) []string {
 	return out
 }
 
-// compareVersions compares dotted versions ("7.1", "6.x") numerically, part by part;
-// a part that is not a number counts as 0.
-func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := range max(len(as), len(bs)) {
-		var x, y int
-		if i < len(as) {
-			x, _ = strconv.Atoi(as[i])
-		}
-		if i < len(bs) {
-			y, _ = strconv.Atoi(bs[i])
-		}
-		if x != y {
-			return x - y
-		}
+// engineDowngrade is the provider's engineVersionIsDowngrade (elasticache/
+// engine_version.go). A configured "6.x" or "7.x" runs some minor of that major: the
+// new version is compared, major then minor, with the version running
+// (engineVersionActual). Without it only the major can be compared. Otherwise the
+// versions are compared in full, "6.x" counting as the newest 6 ("6.<max>"). A version
+// that does not parse replaces nothing (the provider refuses the plan instead).
+func engineDowngrade(oldVersion, newVersion, actual string) bool {
+	n, ok := parseEngineVersion(newVersion)
+	if !ok {
+		return false
 	}
-	return 0
+	if oldVersion == "6.x" || oldVersion == "7.x" {
+		if a, ok := parseEngineVersion(actual); ok {
+			return slices.Compare(n[:2], a[:2]) < 0
+		}
+		o, _ := parseEngineVersion(oldVersion)
+		return n[0] < o[0]
+	}
+	o, ok := parseEngineVersion(oldVersion)
+	return ok && slices.Compare(n, o) < 0
 }
 
-// losesElement is true when a list input had an element the new list lacks.
-func losesElement(olds, news resource.PropertyMap, key string) bool {
-	oldList, _ := stringList(olds[resource.PropertyKey(key)])
-	newList, _ := stringList(news[resource.PropertyKey(key)])
-	for _, s := range oldList {
-		if !slices.Contains(newList, s) {
-			return true
+// parseEngineVersion reads "7.1", "5.0.6" or "6.x" into three numbers (missing parts
+// are 0, as hashicorp/go-version pads them; "x" is the largest minor).
+func parseEngineVersion(s string) ([]int, bool) {
+	parts := strings.Split(s, ".")
+	if s == "" || len(parts) > 3 {
+		return nil, false
+	}
+	out := make([]int, 3)
+	for i, p := range parts {
+		if p == "x" && i == 1 && len(parts) == 2 {
+			out[i] = math.MaxInt
+			continue
+		}
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		out[i] = n
+	}
+	return out, true
+}
+
+// loadBalancerReplaces is the CustomizeDiff of aws_lb (customizeDiffLoadBalancerNLB
+// and customizeDiffLoadBalancerALB). A list not wholly known yet replaces nothing, as
+// there.
+func loadBalancerReplaces(olds, news, _ resource.PropertyMap) []string {
+	kind, ok := knownString(news, "loadBalancerType")
+	if !ok {
+		kind = "application"
+	}
+	var out []string
+	oldMaps, newMaps, known := lists(olds, news, "subnetMapping")
+	if known && !elementsEqual(oldMaps, newMaps) {
+		added := len(newMaps) > len(oldMaps) && containsAll(newMaps, oldMaps)
+		removed := len(newMaps) < len(oldMaps) && containsAll(oldMaps, newMaps)
+		if (kind == "network" && !added) || (kind == "application" && !added && !removed) {
+			out = append(out, "subnetMapping")
 		}
 	}
-	return false
+	if kind != "network" {
+		return out
+	}
+	if oldSubnets, newSubnets, known := lists(olds, news, "subnets"); known && !elementsEqual(oldSubnets, newSubnets) && len(newSubnets) <= len(oldSubnets) {
+		out = append(out, "subnets")
+	}
+	if oldSGs, newSGs, known := lists(olds, news, "securityGroups"); known && (len(oldSGs) == 0) != (len(newSGs) == 0) {
+		out = append(out, "securityGroups")
+	}
+	return out
+}
+
+// lists returns a list input's old and new elements, and whether the new list is
+// wholly known.
+func lists(olds, news resource.PropertyMap, key string) (o, n []resource.PropertyValue, known bool) {
+	get := func(m resource.PropertyMap) []resource.PropertyValue {
+		if v := unsecret(m[resource.PropertyKey(key)]); v.IsArray() {
+			return v.ArrayValue()
+		}
+		return nil
+	}
+	n = get(news)
+	if v := news[resource.PropertyKey(key)]; v.ContainsUnknowns() {
+		return get(olds), n, false
+	}
+	return get(olds), n, true
+}
+
+// containsAll is true when every element of sub is in set (the lists are sets).
+func containsAll(set, sub []resource.PropertyValue) bool {
+	for _, e := range sub {
+		if !slices.ContainsFunc(set, e.DeepEquals) {
+			return false
+		}
+	}
+	return true
+}
+
+// elementsEqual compares two lists as sets.
+func elementsEqual(a, b []resource.PropertyValue) bool {
+	return len(a) == len(b) && containsAll(a, b) && containsAll(b, a)
 }
