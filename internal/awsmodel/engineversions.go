@@ -207,7 +207,7 @@ func judge(engine, version string, at time.Time) Status {
 
 // Nearest is the offered release to move to from version: in the same major the first
 // release line at or above it (at its latest patch), else the lowest line of the next
-// major that has one. Releases whose standard support ends within NearEndOfSupport of
+// major that has one, else the engine's recommended release. Releases whose standard support ends within NearEndOfSupport of
 // at are passed over: moving to them only buys weeks.
 func Nearest(engine, version string, at time.Time) string {
 	major, ok := majorOf(engine, version)
@@ -235,6 +235,9 @@ func Nearest(engine, version string, at time.Time) string {
 		if best == "" || better(engine, r.Version, rm, best, bestMajor) {
 			best, bestMajor = r.Version, rm
 		}
+	}
+	if best == "" && Recommended(engine) != version {
+		return Recommended(engine)
 	}
 	return best
 }

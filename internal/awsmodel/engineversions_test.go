@@ -79,7 +79,7 @@ func TestEngineVersion(t *testing.T) {
 		{Redis, "6.2", day("2027-01-31"), PastStandardSupport, "7.0"},
 		{Redis, "5.0.6", checked, PastStandardSupport, "7.0"},
 		{Redis, "5.0.5", checked, Deprecated, "7.0"},
-		{Redis, "7.2", checked, NotOffered, ""}, // Redis OSS stops at 7.1; 7.2 is Valkey
+		{Redis, "7.2", checked, NotOffered, "7.1"}, // Redis OSS stops at 7.1; 7.2 is Valkey
 		{Redis, "3.2.10", checked, NotOffered, "7.0"},
 		{Valkey, "8.0", checked, Offered, ""},
 		{"mysql", "8.0.35", checked, Unknown, ""},
