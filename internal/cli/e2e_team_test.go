@@ -299,7 +299,7 @@ func TestE2EAllowedReplacementAndDeletion(t *testing.T) {
 	e.mustRun(nil, ExitOK, "up", "eu-west-1", "--rehearse", "--yes")
 	protected := e.protectedCount("eu-west-1")
 
-	e.edit("eu-west-1", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.05.2", "engine: aurora-postgresql\n    engineVersion: \"16.4\"")
+	e.edit("eu-west-1", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.10.3", "engine: aurora-postgresql\n    engineVersion: \"16.10\"")
 	out, errOut := e.mustRun(nil, ExitPolicyViolation, "up", "eu-west-1", "--rehearse", "--yes")
 	if !strings.Contains(out, "allow: [{replace: database/main") || !strings.Contains(out, "because engine changed") {
 		t.Errorf("denied replacement must name the allowance and the engine's reason:\n%s\n%s", out, errOut)

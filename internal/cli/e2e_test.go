@@ -106,7 +106,7 @@ func TestE2ERegionLifecycle(t *testing.T) {
 	}
 
 	// A new database engine replaces the cluster: shown by preview, refused by up, nothing applied.
-	e.edit("eu-west-1", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.05.2", "engine: aurora-postgresql\n    engineVersion: \"16.4\"")
+	e.edit("eu-west-1", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.10.3", "engine: aurora-postgresql\n    engineVersion: \"16.10\"")
 	code, out, _ = e.run(context.Background(), "preview", "eu-west-1", "--rehearse")
 	if code != ExitPolicyViolation || !strings.Contains(out, "blast.replace") || !strings.Contains(out, "engine") {
 		t.Fatalf("preview of an engine change: exit %d, want 3 naming blast.replace and the engine property:\n%s", code, out)
@@ -115,7 +115,7 @@ func TestE2ERegionLifecycle(t *testing.T) {
 	if code != ExitPolicyViolation || !strings.Contains(errOut, "refused by the guardrails (nothing applied)") {
 		t.Fatalf("up of an engine change: exit %d, want 3:\n%s\n%s", code, out, errOut)
 	}
-	e.edit("eu-west-1", "engine: aurora-postgresql\n    engineVersion: \"16.4\"", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.05.2")
+	e.edit("eu-west-1", "engine: aurora-postgresql\n    engineVersion: \"16.10\"", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.10.3")
 	e.changes(ExitOK, "preview", "eu-west-1", "--rehearse", "--expect-no-changes")
 
 	// Destroy: refused while protected, then everything goes with --unprotect.

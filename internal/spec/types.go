@@ -90,7 +90,7 @@ type Database struct {
 	Name string `yaml:"name" json:"name" desc:"cluster name, lowercase letters, digits and hyphens"`
 	// Engine is aurora-mysql or aurora-postgresql.
 	Engine        string `yaml:"engine" json:"engine" desc:"aurora-mysql or aurora-postgresql" enum:"aurora-mysql,aurora-postgresql"`
-	EngineVersion string `yaml:"engineVersion" json:"engineVersion" desc:"engine version (8.0.mysql_aurora.3.05.2)"`
+	EngineVersion string `yaml:"engineVersion" json:"engineVersion" desc:"engine version (8.0.mysql_aurora.3.10.3)"`
 	InstanceClass string `yaml:"instanceClass" json:"instanceClass" desc:"instance class (db.r6g.xlarge)"`
 	// Instances is the writer plus readers; at least 2 for multi-AZ.
 	Instances int `yaml:"instances" json:"instances" desc:"writer plus readers, >= 2"`

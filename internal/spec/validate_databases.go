@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 )
 
 // Database and cache limits (Aurora and ElastiCache quotas).
@@ -13,22 +16,27 @@ const (
 	EngineAuroraPostgreSQL = "aurora-postgresql"
 	EngineRedis            = "redis"
 
-	minDBInstances     = 2  // a writer and a reader in another AZ
-	maxDBInstances     = 16 // a writer and 15 readers
-	minBackupDays      = 1
-	maxBackupDays      = 35
-	minWindowMinutes   = 30
-	minCacheReplicas   = 1 // automatic failover needs a replica
-	maxCacheReplicas   = 5
-	minutesPerDay      = 24 * 60
-	minutesPerWeek     = 7 * minutesPerDay
-	defaultVersionHint = "8.0.mysql_aurora.3.05.2"
+	minDBInstances      = 2  // a writer and a reader in another AZ
+	maxDBInstances      = 16 // a writer and 15 readers
+	minBackupDays       = 1
+	maxBackupDays       = 35
+	minWindowMinutes    = 30
+	minCacheReplicas    = 1 // automatic failover needs a replica
+	maxCacheReplicas    = 5
+	minutesPerDay       = 24 * 60
+	minutesPerWeek      = 7 * minutesPerDay
+	defaultVersionHint  = "8.0.mysql_aurora.3.10.3"
+	postgresVersionHint = `"16.10"`
 )
+
+// today is the day engine versions are judged on (end of standard support passes with
+// time, not with commits); tests set it.
+var today = time.Now
 
 var (
 	auroraMySQLVersion      = regexp.MustCompile(`^[0-9]+\.[0-9]+\.mysql_aurora\.[0-9]+\.[0-9]+\.[0-9]+$`)
 	auroraPostgreSQLVersion = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
-	redisVersion            = regexp.MustCompile(`^[0-9]+(\.([0-9]+|x))?$`)
+	redisVersion            = regexp.MustCompile(`^[0-9]+(\.([0-9]+|x)(\.[0-9]+)?)?$`) // 7.1, 6.x, 5.0.6
 	backupWindow            = regexp.MustCompile(backupWindowPattern)
 	maintenanceWindow       = regexp.MustCompile(maintenanceWindowPattern)
 )
@@ -49,14 +57,18 @@ func (c *checker) database(at string, d *Database) {
 	}
 	switch {
 	case d.EngineVersion == "" && (d.Engine == EngineAuroraMySQL || d.Engine == EngineAuroraPostgreSQL):
-		c.errf(f("engineVersion"), "the engine version is empty; pin one, like %s for aurora-mysql or \"16.4\" for aurora-postgresql", defaultVersionHint)
+		c.errf(f("engineVersion"), "the engine version is empty; pin one, like %s for aurora-mysql or %s for aurora-postgresql", defaultVersionHint, postgresVersionHint)
 	case d.Engine == EngineAuroraMySQL:
 		if !auroraMySQLVersion.MatchString(d.EngineVersion) {
 			c.errf(f("engineVersion"), "%s is not an Aurora MySQL version; want one like %s", quote(d.EngineVersion), defaultVersionHint)
+		} else {
+			c.engineVersion(f("engineVersion"), d.Engine, d.EngineVersion)
 		}
 	case d.Engine == EngineAuroraPostgreSQL:
 		if !auroraPostgreSQLVersion.MatchString(d.EngineVersion) {
-			c.errf(f("engineVersion"), "%s is not an Aurora PostgreSQL version; want one like \"16.4\" (quoted)", quote(d.EngineVersion))
+			c.errf(f("engineVersion"), "%s is not an Aurora PostgreSQL version; want one like %s (quoted)", quote(d.EngineVersion), postgresVersionHint)
+		} else {
+			c.engineVersion(f("engineVersion"), d.Engine, d.EngineVersion)
 		}
 	default:
 		c.errf(f("engine"), "%s is not aurora-mysql or aurora-postgresql%s", quote(d.Engine), didYouMean(d.Engine, []string{EngineAuroraMySQL, EngineAuroraPostgreSQL}))
@@ -147,6 +159,8 @@ func (c *checker) caches() {
 		}
 		if !redisVersion.MatchString(k.EngineVersion) {
 			c.errf(at+".engineVersion", "%s is not a Redis version; want one like \"7.1\" (quoted)", quote(k.EngineVersion))
+		} else if k.Engine == EngineRedis {
+			c.engineVersion(at+".engineVersion", k.Engine, k.EngineVersion)
 		}
 		if !cacheNodeType.MatchString(k.NodeType) {
 			c.errf(at+".nodeType", "%s is not a cache node type; want cache.family.size like cache.r6g.large", quote(k.NodeType))
@@ -159,4 +173,40 @@ func (c *checker) caches() {
 		}
 	}
 	c.uniqueNames("caches", names)
+}
+
+// engineVersion refuses a version AWS no longer creates, or past its end of standard
+// support (AWS charges Extended Support for it, then upgrades it on its own schedule),
+// naming the version to move to. The catalog is internal/awsmodel's, dated.
+func (c *checker) engineVersion(field, engine, version string) {
+	v := awsmodel.EngineVersion(engine, version, today())
+	var problem string
+	switch v.Status {
+	case awsmodel.Deprecated:
+		problem = "is no longer offered by AWS (deprecated"
+	case awsmodel.NotOffered:
+		problem = "is not a version AWS offers for " + engine + " ("
+	case awsmodel.PastStandardSupport:
+		problem = fmt.Sprintf("is past AWS's end of standard support (%s; AWS charges Extended Support for it and upgrades it itself later", v.EndOfStandardSupport.Format(DateLayout))
+	default:
+		return
+	}
+	if !strings.HasSuffix(problem, "(") {
+		problem += "; "
+	}
+	problem += "catalog checked " + awsmodel.EngineVersionsChecked.Format(DateLayout) + ")"
+	fix := "pin a version AWS offers (README: Engine versions and patching)"
+	if v.Nearest != "" {
+		fix = "use " + versionText(engine, v.Nearest)
+	}
+	c.errf(field, "%s %s: %s", versionText(engine, version), problem, fix)
+}
+
+// versionText writes a version the way the file needs it: Aurora MySQL versions are
+// plain text, the others look like numbers and must be quoted.
+func versionText(engine, version string) string {
+	if engine == EngineAuroraMySQL {
+		return version
+	}
+	return quote(version)
 }

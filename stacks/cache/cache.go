@@ -107,7 +107,8 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		SnapshotWindow:          pulumi.String("03:00-04:00"),
 		MaintenanceWindow:       pulumi.String("sun:05:00-sun:06:00"),
 		FinalSnapshotIdentifier: pulumi.String(rg.Name + "-final"),
-		AutoMinorVersionUpgrade: pulumi.Bool(true),
+		// Owned patching, like the databases (README: Engine versions and patching).
+		AutoMinorVersionUpgrade: pulumi.Bool(false),
 		// Changes wait for the maintenance window instead of failing over at deploy time.
 		ApplyImmediately: pulumi.Bool(false),
 	},

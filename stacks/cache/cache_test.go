@@ -89,6 +89,9 @@ func TestReplicationGroup(t *testing.T) {
 					t.Errorf("%s is not true", flag)
 				}
 			}
+			if v, ok := stackstest.Get(g, "autoMinorVersionUpgrade"); !ok || v.BoolValue() {
+				t.Errorf("autoMinorVersionUpgrade %v, want an explicit false (patching is owned)", v)
+			}
 			if got := stackstest.Str(g, "kmsKeyId"); got != stackstest.KeyARN {
 				t.Errorf("kmsKeyId %q, want the region key", got)
 			}

@@ -180,10 +180,13 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 			PerformanceInsightsRetentionPeriod: pulumi.Int(7),
 			MonitoringInterval:                 pulumi.Int(60),
 			MonitoringRoleArn:                  monitoring.Arn,
-			AutoMinorVersionUpgrade:            pulumi.Bool(true),
-			PreferredMaintenanceWindow:         pulumi.String(db.MaintenanceWindow),
-			CopyTagsToSnapshot:                 pulumi.Bool(true),
-			ApplyImmediately:                   pulumi.Bool(false),
+			// Patching is owned, not automatic: AWS upgrading the minor behind the pinned
+			// engineVersion makes the next up a downgrade, which AWS refuses (README:
+			// Engine versions and patching).
+			AutoMinorVersionUpgrade:    pulumi.Bool(false),
+			PreferredMaintenanceWindow: pulumi.String(db.MaintenanceWindow),
+			CopyTagsToSnapshot:         pulumi.Bool(true),
+			ApplyImmediately:           pulumi.Bool(false),
 		}, append(keep, pulumi.DependsOn([]pulumi.Resource{monitoringPolicy}))...); err != nil {
 			return nil, err
 		}

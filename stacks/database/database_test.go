@@ -27,14 +27,14 @@ var (
 
 func mysql(instances int) spec.Database {
 	return spec.Database{
-		Name: "main", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.05.2",
+		Name: "main", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.10.3",
 		InstanceClass: "db.r6g.xlarge", Instances: instances,
 	}
 }
 
 func postgres() spec.Database {
 	return spec.Database{
-		Name: "ledger", Engine: "aurora-postgresql", EngineVersion: "16.4",
+		Name: "ledger", Engine: "aurora-postgresql", EngineVersion: "16.10",
 		InstanceClass: "db.r6g.large", Instances: 2, BackupRetentionDays: 35,
 	}
 }
@@ -220,8 +220,8 @@ func TestInstancesSpreadAcrossAZs(t *testing.T) {
 				if stackstest.Num(inst, "monitoringInterval") <= 0 || !strings.HasPrefix(stackstest.Str(inst, "monitoringRoleArn"), "arn:aws:iam::123456789012:role/") {
 					t.Errorf("instance %d: enhanced monitoring off", i+1)
 				}
-				if !stackstest.Bool(inst, "autoMinorVersionUpgrade") {
-					t.Errorf("instance %d: minor upgrades off", i+1)
+				if v, ok := stackstest.Get(inst, "autoMinorVersionUpgrade"); !ok || v.BoolValue() {
+					t.Errorf("instance %d: autoMinorVersionUpgrade %v, want an explicit false (patching is owned)", i+1, v)
 				}
 			}
 		})
@@ -231,7 +231,7 @@ func TestInstancesSpreadAcrossAZs(t *testing.T) {
 func TestBadDatabase(t *testing.T) {
 	tests := map[string]spec.Database{
 		"unknown engine":   {Name: "x", Engine: "mysql", EngineVersion: "8.0.35", InstanceClass: "db.r6g.large", Instances: 2},
-		"no instances":     {Name: "x", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.05.2", InstanceClass: "db.r6g.large"},
+		"no instances":     {Name: "x", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.10.3", InstanceClass: "db.r6g.large"},
 		"version unparsed": {Name: "x", Engine: "aurora-mysql", EngineVersion: "8", InstanceClass: "db.r6g.large", Instances: 2},
 	}
 	for name, d := range tests {

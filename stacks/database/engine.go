@@ -16,7 +16,7 @@ type engine struct {
 	parameters rds.ClusterParameterGroupParameterArray
 }
 
-// engineOf describes an Aurora engine at a version ("8.0.mysql_aurora.3.05.2", "16.4").
+// engineOf describes an Aurora engine at a version ("8.0.mysql_aurora.3.10.3", "16.10").
 func engineOf(name, version string) (engine, error) {
 	parts := strings.Split(version, ".")
 	switch name {

@@ -7,9 +7,9 @@ func TestEngineFamily(t *testing.T) {
 		engine, version, family string
 		port                    int
 	}{
-		{"aurora-mysql", "8.0.mysql_aurora.3.05.2", "aurora-mysql8.0", 3306},
+		{"aurora-mysql", "8.0.mysql_aurora.3.10.3", "aurora-mysql8.0", 3306},
 		{"aurora-mysql", "5.7.mysql_aurora.2.11.2", "aurora-mysql5.7", 3306},
-		{"aurora-postgresql", "16.4", "aurora-postgresql16", 5432},
+		{"aurora-postgresql", "16.10", "aurora-postgresql16", 5432},
 		{"aurora-postgresql", "11.9", "aurora-postgresql11", 5432},
 		{"aurora-postgresql", "9.6.22", "aurora-postgresql9.6", 5432},
 	}

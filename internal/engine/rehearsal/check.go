@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -11,7 +12,8 @@ import (
 
 // Check fills in what the real provider fills in before a diff — the physical name of
 // a resource whose program left it out, and tagsAll — and refuses what AWS would
-// refuse: names past AWS's limits, values out of range.
+// refuse: names past AWS's limits, values out of range, engine versions AWS does not
+// offer or would have to lower.
 func (p *provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	urn := resource.URN(req.GetUrn())
 	typ := typeOf(req.GetType(), urn)
@@ -23,7 +25,11 @@ func (p *provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pul
 	named, prefix := autoname(typ, urn, news)
 	applyTagsAll(typ, news, p.config(ctx).defaultTags)
 
-	found := check(typ, news)
+	olds, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	found := append(check(typ, news), engineVersionFailures(typ, olds, news, time.Now())...)
 	var failures []*pulumirpc.CheckFailure
 	for _, f := range found {
 		reason := f.reason

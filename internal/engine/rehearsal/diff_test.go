@@ -41,7 +41,7 @@ func with(m resource.PropertyMap, kv ...any) resource.PropertyMap {
 // replaces the resource; other changes update it.
 func TestDiffReplaces(t *testing.T) {
 	cluster := resource.PropertyMap{
-		"clusterIdentifier": str("main"), "engine": str("aurora-mysql"), "engineVersion": str("8.0.mysql_aurora.3.05.2"),
+		"clusterIdentifier": str("main"), "engine": str("aurora-mysql"), "engineVersion": str("8.0.mysql_aurora.3.10.3"),
 		"storageEncrypted": yes(true), "kmsKeyId": str("arn:aws:kms:eu-west-1:210987654321:key/1"),
 		"dbSubnetGroupName": str("main-subnets"), "masterUsername": str("dbadmin"), "backupRetentionPeriod": num(14),
 		"availabilityZones": strs("eu-west-1a", "eu-west-1b"), "deletionProtection": yes(true),

@@ -42,7 +42,7 @@ func Region(edits ...func(*spec.Region)) *spec.Region {
 			{Name: "worker", InstanceType: "c6i.xlarge", Min: 2, Max: 20},
 		},
 		Databases: []spec.Database{{
-			Name: "main", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.05.2",
+			Name: "main", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.10.3",
 			InstanceClass: "db.r6g.xlarge", Instances: 2, BackupRetentionDays: 14,
 		}},
 		Caches:   []spec.Cache{{Name: "sessions", Engine: "redis", NodeType: "cache.r6g.large", Replicas: 1}},
