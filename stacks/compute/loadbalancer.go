@@ -72,7 +72,7 @@ func newLoadBalancer(ctx *pulumi.Context, name string, args *FleetArgs, appSG *e
 		Subnets:          subnets,
 		// Malformed headers are a request-smuggling vector; the application never
 		// needs them.
-		DropInvalidHeaderFields:  pulumi.Bool(true),
+		DropInvalidHeaderFields: pulumi.Bool(true),
 		// On except right before a destroy: deleting the load balancer by accident
 		// cuts the region off the internet and gives it a new DNS name.
 		EnableDeletionProtection: pulumi.Bool(!args.ReleaseDeletionProtection),
