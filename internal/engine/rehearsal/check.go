@@ -23,7 +23,7 @@ func (p *provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pul
 	named, prefix := autoname(typ, urn, news)
 	applyTagsAll(typ, news, p.config(ctx).defaultTags)
 
-	found := check(typ, news)
+	found := append(check(typ, news), listenerFailures(typ, news, p.config(ctx).region)...)
 	var failures []*pulumirpc.CheckFailure
 	for _, f := range found {
 		reason := f.reason

@@ -20,6 +20,9 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if err != nil {
 		return nil, err
 	}
+	if err := healthGate(typeOf(req.GetType(), urn), inputs, nil, req.GetPreview()); err != nil {
+		return nil, err
+	}
 	c := p.config(ctx)
 	id, outputs := mockaws.Attributes(c.region, c.accountID, typeOf(req.GetType(), urn), nameOf(req.GetName(), urn), inputs)
 	if req.GetPreview() {
@@ -73,6 +76,9 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	urn := resource.URN(req.GetUrn())
 	news, err := unmarshal(req.GetNews())
 	if err != nil {
+		return nil, err
+	}
+	if err := healthGate(typeOf(req.GetType(), urn), news, req.GetOldInputs(), req.GetPreview()); err != nil {
 		return nil, err
 	}
 	c := p.config(ctx)
