@@ -22,6 +22,7 @@ const (
 	keyARN  = "arn:aws:kms:eu-west-1:" + account + ":key/1111-key"
 	topic   = "arn:aws:sns:eu-west-1:" + account + ":regionctl-alarms"
 	bucket  = "uploads-eu-west-1-" + account
+	certARN = "arn:aws:acm:eu-west-1:" + account + ":certificate/5b1e0c3a-7d2f-4e8a-9c61-0f3b2a4d6e81"
 )
 
 // loadRegion loads the region file the fixture manifests belong to.
@@ -162,6 +163,10 @@ func compliant() *builder {
 	b.add(f, tSGIngress, "compute-web-alb-in-443", `{"cidrIpv4": "0.0.0.0/0", "fromPort": 443, "toPort": 443, "ipProtocol": "tcp", "securityGroupId": "sg-alb"}`)
 	b.add(f, tSGIngress, "compute-web-app-from-alb", `{"referencedSecurityGroupId": "sg-alb", "fromPort": 8080, "toPort": 8080, "ipProtocol": "tcp", "securityGroupId": "sg-app"}`)
 	b.add(f, tLB, "compute-web-alb", `{"name": "web-alb", "loadBalancerType": "application", "internal": false, "securityGroups": ["sg-alb"], "enableDeletionProtection": true}`)
+	b.add(f, "aws:lb/listener:Listener", "compute-web-https", `{"loadBalancerArn": "[unknown]", "port": 443, "protocol": "HTTPS", "certificateArn": "`+certARN+`",
+		"sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "defaultActions": [{"type": "forward", "targetGroupArn": "[unknown]"}]}`)
+	b.add(f, "aws:lb/listener:Listener", "compute-web-http", `{"loadBalancerArn": "[unknown]", "port": 80, "protocol": "HTTP",
+		"defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]}`)
 
 	d := b.comp("Database", "database-main")
 	b.stateful(d, tRDSCluster, "database-main-cluster", `{"clusterIdentifier": "main", "engine": "aurora-mysql", "storageEncrypted": true,

@@ -208,6 +208,14 @@ var registry = []Rule{
 		Check:   checkOpenIngress,
 	},
 	{
+		ID: "security.public-https", Severity: Deny,
+		Summary: "every internet-facing load balancer has an HTTPS listener with a certificate, and its HTTP listeners only redirect to HTTPS",
+		Why:     "plain HTTP carries sessions, passwords and customer data across the internet in clear text",
+		Fix:     "set loadBalancer.certificateArn to an ACM certificate of the region (regionctl then serves HTTPS and redirects port 80 to it)",
+		Kinds:   []string{spec.KindFleet},
+		Check:   checkPublicHTTPS,
+	},
+	{
 		ID: "security.imdsv2", Severity: Deny,
 		Summary: "launch templates and instances require IMDSv2 (httpTokens: required)",
 		Why:     "IMDSv1 lets a server-side request forgery read the instance role's credentials",

@@ -244,6 +244,29 @@ var ruleCases = []ruleCase{
 		b.set("compute-web-alb", "securityGroups", `"[unknown]"`)
 	}, 0, ""},
 
+	// security.public-https
+	{"security.public-https", "internal load balancer on HTTP", func(b *builder) {
+		b.set("compute-web-alb", "internal", `true`)
+		b.remove("compute-web-https")
+		b.set("compute-web-http", "defaultActions", `[{"type": "forward", "targetGroupArn": "[unknown]"}]`)
+	}, 0, ""},
+	{"security.public-https", "certificate known after apply", func(b *builder) {
+		b.set("compute-web-https", "certificateArn", `"[unknown]"`)
+	}, 0, ""},
+	{"security.public-https", "plain HTTP only", func(b *builder) {
+		b.remove("compute-web-https")
+		b.set("compute-web-http", "defaultActions", `[{"type": "forward", "targetGroupArn": "[unknown]"}]`)
+	}, 2, "set loadBalancer.certificateArn to an ACM certificate of eu-west-1"},
+	{"security.public-https", "HTTPS listener without a certificate", func(b *builder) {
+		b.set("compute-web-https", "certificateArn", "-")
+	}, 1, "is internet-facing without an HTTPS listener, so its traffic crosses the internet in clear text"},
+	{"security.public-https", "port 80 forwards next to HTTPS", func(b *builder) {
+		b.set("compute-web-http", "defaultActions", `[{"type": "forward", "targetGroupArn": "[unknown]"}]`)
+	}, 1, "serves plain HTTP to the internet instead of redirecting to HTTPS"},
+	{"security.public-https", "port 80 redirects to plain HTTP", func(b *builder) {
+		b.set("compute-web-http", "defaultActions", `[{"type": "redirect", "redirect": {"protocol": "HTTP", "port": "8080"}}]`)
+	}, 1, "instead of redirecting to HTTPS"},
+
 	// security.imdsv2
 	{"security.imdsv2", "IMDSv1 allowed", func(b *builder) {
 		b.set("compute-web-lt", "metadataOptions.httpTokens", `"optional"`)

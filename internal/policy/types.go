@@ -42,6 +42,8 @@ const (
 	tASG            = "aws:autoscaling/group:Group"
 	tLB             = "aws:lb/loadBalancer:LoadBalancer"
 	tALB            = "aws:alb/loadBalancer:LoadBalancer"
+	tListener       = "aws:lb/listener:Listener"
+	tALBListener    = "aws:alb/listener:Listener"
 )
 
 // dataTypes hold data that a replacement or deletion destroys. An Aurora cluster

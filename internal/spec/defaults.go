@@ -62,7 +62,7 @@ func ApplyDefaults(r *Region) {
 		if s.HealthCheckPath == "" {
 			s.HealthCheckPath = DefaultHealthCheckPath
 		}
-		if s.AMIParameter == "" {
+		if s.AMIParameter == "" && s.Image == "" {
 			s.AMIParameter = amiParameterX86
 			if IsGraviton(s.InstanceType) {
 				s.AMIParameter = amiParameterArm64

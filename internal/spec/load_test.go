@@ -301,7 +301,7 @@ func TestPositionsPointAtValues(t *testing.T) {
 		"servers[1].name":         "worker",
 		"databases[0].instances":  "2",
 		"tags.costCenter":         "hosting-eu",
-		"servers[0].loadBalancer": "{ public: true }",
+		"servers[0].loadBalancer": "{ public: true, certificateArn: ",
 		"features.whatsapp":       "false",
 		"caches[0].replicas":      "1",
 	} {

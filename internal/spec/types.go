@@ -71,6 +71,14 @@ type Server struct {
 	// AMIParameter is the SSM parameter holding the AMI id; the default is the latest
 	// Amazon Linux 2023 image for the instance type's architecture.
 	AMIParameter string `yaml:"amiParameter,omitempty" json:"amiParameter,omitempty" desc:"SSM parameter with the AMI id (default Amazon Linux 2023)"`
+	// Image is what the fleet boots, released by changing it: an AMI id (ami-0123456789abcdef0)
+	// or an SSM parameter, optionally pinned to a version (ssm:/images/web, ssm:/images/web:3).
+	// It replaces amiParameter; a fleet names one or the other.
+	Image string `yaml:"image,omitempty" json:"image,omitempty" desc:"AMI id (ami-...) or SSM parameter (ssm:/path or ssm:/path:VERSION) the fleet boots; instead of amiParameter"`
+	// UserData is a file, relative to the region file, that the servers run at first boot.
+	UserData string `yaml:"userData,omitempty" json:"userData,omitempty" desc:"file (relative to the region file) run at first boot, at most 16 KB"`
+	// UserDataContent is the content of UserData, read by Load.
+	UserDataContent []byte `yaml:"-" json:"-"`
 	// VolumeSizeGiB is the root volume size (default 20).
 	VolumeSizeGiB int `yaml:"volumeSizeGiB,omitempty" json:"volumeSizeGiB,omitempty" desc:"root EBS volume size in GiB (default 20)"`
 	// LoadBalancer puts an Application Load Balancer in front of the fleet.

@@ -60,9 +60,11 @@ func (c *checker) server(at string, s *Server) {
 	case strings.ContainsAny(p, " \t?#"):
 		c.errf(f("healthCheckPath"), "%s must be a plain path without spaces, query or fragment", quote(p))
 	}
-	if p := s.AMIParameter; len(p) > maxAMIParameterName || !ssmParameterName.MatchString(p) {
+	if p := s.AMIParameter; p != "" && (len(p) > maxAMIParameterName || !ssmParameterName.MatchString(p)) {
 		c.errf(f("amiParameter"), "%s is not an SSM parameter name; want one like /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", quote(p))
 	}
+	c.image(at, s)
+	c.userData(at, s)
 	c.between(f("volumeSizeGiB"), c.num(f("volumeSizeGiB"), s.VolumeSizeGiB), minVolumeSizeGiB, maxVolumeSizeGiB)
 	if lb := s.LoadBalancer; lb != nil && lb.CertificateARN != "" {
 		c.certificate(f("loadBalancer.certificateArn"), lb.CertificateARN)

@@ -9,6 +9,7 @@
 package compute
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
@@ -111,9 +112,12 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 	lt, err := ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
 		Name:        pulumi.String(s.Name + "-lt"),
 		Description: pulumi.String("servers of fleet " + s.Name),
-		// Resolved by EC2 at launch: a new AMI in the parameter reaches the fleet on the
-		// next instance refresh without a code change or an invoke at preview.
-		ImageId:             pulumi.String("resolve:ssm:" + s.AMIParameter),
+		// An AMI id, or an SSM parameter resolved by EC2 at launch: a new AMI in an
+		// unversioned parameter reaches the fleet on the next instance refresh without a
+		// code change or an invoke at preview; a new image or version is a new template
+		// version, which refreshes the fleet.
+		ImageId:             pulumi.String(s.ImageID()),
+		UserData:            userData(s.UserDataContent),
 		InstanceType:        pulumi.String(s.InstanceType),
 		IamInstanceProfile:  &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
 		VpcSecurityGroupIds: pulumi.StringArray{appSG.ID().ToStringOutput()},
@@ -148,10 +152,18 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 
 	healthCheck := "EC2"
 	var targetGroups pulumi.StringArray
+	var minELBCapacity pulumi.IntPtrInput
 	if lb != nil {
 		// Replace servers the load balancer finds unhealthy, not only dead ones.
 		healthCheck = "ELB"
 		targetGroups = pulumi.StringArray{lb.targetGroup.Arn}
+		// The health gate: creating the group waits until min servers pass the target
+		// group's health check, so an up whose servers never serve fails instead of
+		// reporting success behind a load balancer answering 502. minElbCapacity, not
+		// waitForElbCapacity: the provider only waits for it on create, while
+		// waitForElbCapacity on update wants exactly that many healthy servers, which a
+		// fleet the scaling policy has grown never has.
+		minELBCapacity = pulumi.Int(s.Min)
 	}
 	asg, err := autoscaling.NewGroup(ctx, name+"-asg", &autoscaling.GroupArgs{
 		Name:               pulumi.String(s.Name + "-asg"),
@@ -167,6 +179,10 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		},
 		HealthCheckType:        pulumi.String(healthCheck),
 		HealthCheckGracePeriod: pulumi.Int(300),
+		MinElbCapacity:         minELBCapacity,
+		// Boot, the grace period and three passing health checks 15 s apart fit with
+		// room to spare; the provider's default is 10m.
+		WaitForCapacityTimeout: pulumi.String(capacityTimeout),
 		DefaultInstanceWarmup:  pulumi.Int(300),
 		TargetGroupArns:        targetGroups,
 		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
@@ -244,7 +260,7 @@ func (a *FleetArgs) check() error {
 		return errors.New("region and account id are required")
 	case a.VpcID == nil || a.PrivateSubnetIDs == nil || a.KMSKeyARN == nil:
 		return errors.New("VPC, private subnets and KMS key are required")
-	case a.Server.Desired == nil || a.Server.Port == 0 || a.Server.AMIParameter == "" || a.Server.VolumeSizeGiB == 0:
+	case a.Server.Desired == nil || a.Server.Port == 0 || a.Server.ImageID() == "" || a.Server.VolumeSizeGiB == 0:
 		return errors.New("server defaults are not applied (spec.ApplyDefaults)")
 	case a.Server.LoadBalancer != nil && (a.VpcCIDR == nil || a.PublicSubnetIDs == nil):
 		return errors.New("a load balancer needs the VPC CIDR and the public subnets")
@@ -255,6 +271,17 @@ func (a *FleetArgs) check() error {
 		return fmt.Errorf("fleet name %q is too long for a load balancer name (max 28)", a.Server.Name)
 	}
 	return nil
+}
+
+// capacityTimeout bounds how long an up waits for a new fleet's servers to be healthy.
+const capacityTimeout = "15m"
+
+// userData is the launch template's user data: base64, as EC2 takes it; nil for none.
+func userData(content []byte) pulumi.StringPtrInput {
+	if len(content) == 0 {
+		return nil
+	}
+	return pulumi.String(base64.StdEncoding.EncodeToString(content))
 }
 
 // instanceRole is the servers' identity: Systems Manager for shell access and patching

@@ -1,6 +1,7 @@
 package compute_test
 
 import (
+	"encoding/base64"
 	"slices"
 	"strings"
 	"testing"
@@ -117,6 +118,41 @@ func TestLaunchTemplate(t *testing.T) {
 	}
 }
 
+// TestWhatTheFleetRuns: the image and user data of the region file reach the launch
+// template, as EC2 takes them.
+func TestWhatTheFleetRuns(t *testing.T) {
+	script := "#!/bin/sh\nexec /opt/web/serve\n"
+	tests := []struct {
+		name          string
+		edit          func(*spec.Server)
+		image         string
+		userData      string
+		userDataIsSet bool
+	}{
+		{"default image, no user data", func(*spec.Server) {}, "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "", false},
+		{"AMI parameter", func(s *spec.Server) { s.AMIParameter = "/images/web" }, "resolve:ssm:/images/web", "", false},
+		{"AMI id", func(s *spec.Server) { s.Image = "ami-0123456789abcdef0" }, "ami-0123456789abcdef0", "", false},
+		{"SSM parameter", func(s *spec.Server) { s.Image = "ssm:/images/web" }, "resolve:ssm:/images/web", "", false},
+		{"SSM parameter version", func(s *spec.Server) { s.Image = "ssm:/images/web:3" }, "resolve:ssm:/images/web:3", "", false},
+		{"user data", func(s *spec.Server) { s.UserDataContent = []byte(script) }, "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+			base64.StdEncoding.EncodeToString([]byte(script)), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := web(nil)
+			tt.edit(&s)
+			lt := run(t, s).regs.Named(t, ltType, "compute-web-lt")
+			if got := stackstest.Str(lt, "imageId"); got != tt.image {
+				t.Errorf("imageId %q, want %q", got, tt.image)
+			}
+			_, set := lt.Inputs["userData"]
+			if got := stackstest.Str(lt, "userData"); got != tt.userData || set != tt.userDataIsSet {
+				t.Errorf("userData %q (set %v), want %q (set %v)", got, set, tt.userData, tt.userDataIsSet)
+			}
+		})
+	}
+}
+
 func TestAutoScalingGroup(t *testing.T) {
 	desired := 4
 	tests := []struct {
@@ -125,10 +161,13 @@ func TestAutoScalingGroup(t *testing.T) {
 		healthCheck string
 		targets     int
 		policy      bool
+		// minELB is how many servers must pass the load balancer's health check
+		// before creating the group succeeds; -1 for no such gate.
+		minELB float64
 	}{
-		{"behind a load balancer", web(&spec.LoadBalancer{Public: true}), "ELB", 1, true},
-		{"worker", spec.Server{Name: "worker", InstanceType: "c6i.xlarge", Min: 2, Max: 20, Desired: &desired}, "EC2", 0, true},
-		{"fixed size", spec.Server{Name: "fixed", InstanceType: "c6i.xlarge", Min: 2, Max: 2}, "EC2", 0, false},
+		{"behind a load balancer", web(&spec.LoadBalancer{Public: true}), "ELB", 1, true, 3},
+		{"worker", spec.Server{Name: "worker", InstanceType: "c6i.xlarge", Min: 2, Max: 20, Desired: &desired}, "EC2", 0, true, -1},
+		{"fixed size", spec.Server{Name: "fixed", InstanceType: "c6i.xlarge", Min: 2, Max: 2}, "EC2", 0, false, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,6 +189,15 @@ func TestAutoScalingGroup(t *testing.T) {
 			}
 			if got := len(stackstest.Strs(asg, "targetGroupArns")); got != tt.targets {
 				t.Errorf("%d target groups, want %d", got, tt.targets)
+			}
+			if got := stackstest.Num(asg, "minElbCapacity"); got != tt.minELB {
+				t.Errorf("minElbCapacity %v, want %v", got, tt.minELB)
+			}
+			if _, exact := asg.Inputs["waitForElbCapacity"]; exact {
+				t.Error("waitForElbCapacity is set: on update it wants exactly that many healthy servers, which a scaled fleet never has")
+			}
+			if got := stackstest.Str(asg, "waitForCapacityTimeout"); got != "15m" {
+				t.Errorf("waitForCapacityTimeout %q, want 15m", got)
 			}
 			if got := stackstest.Str(asg, "instanceRefresh.strategy"); got != "Rolling" {
 				t.Errorf("instance refresh %q", got)

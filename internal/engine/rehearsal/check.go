@@ -30,6 +30,7 @@ func (p *provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pul
 		return nil, err
 	}
 	found := append(check(typ, news), engineVersionFailures(typ, olds, news, time.Now())...)
+	found = append(found, listenerFailures(typ, news, p.config(ctx).region)...)
 	var failures []*pulumirpc.CheckFailure
 	for _, f := range found {
 		reason := f.reason

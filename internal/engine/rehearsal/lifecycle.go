@@ -26,6 +26,9 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if err != nil {
 		return nil, err
 	}
+	if err := healthGate(typeOf(req.GetType(), urn), inputs, nil, req.GetPreview()); err != nil {
+		return nil, err
+	}
 	c := p.config(ctx)
 	typ, name := typeOf(req.GetType(), urn), nameOf(req.GetName(), urn)
 	if req.GetPreview() {
@@ -98,6 +101,9 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	urn := resource.URN(req.GetUrn())
 	news, err := unmarshal(req.GetNews())
 	if err != nil {
+		return nil, err
+	}
+	if err := healthGate(typeOf(req.GetType(), urn), news, req.GetOldInputs(), req.GetPreview()); err != nil {
 		return nil, err
 	}
 	c := p.config(ctx)
