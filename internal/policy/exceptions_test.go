@@ -89,8 +89,8 @@ func TestExceptions(t *testing.T) {
 		}
 	}
 	for _, f := range rep.Findings {
-		if f.Rule == "security.imdsv2" && (f.Waived == nil || f.Waived.Reason == "" || f.Waived.Line != 33) {
-			t.Errorf("imdsv2 finding should be waived by the waiver on line 33: %+v", f.Waived)
+		if f.Rule == "security.imdsv2" && (f.Waived == nil || f.Waived.Reason == "" || f.Waived.Line != 34) {
+			t.Errorf("imdsv2 finding should be waived by the waiver on line 34: %+v", f.Waived)
 		}
 	}
 }

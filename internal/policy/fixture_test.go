@@ -44,6 +44,8 @@ func loadRegion(t testing.TB, dir string) (*spec.Region, spec.Jurisdictions) {
 type builder struct {
 	m     manifest.Region
 	types map[string]string // URN -> type, for child URNs
+	// file, when set, edits (a copy of) the region file the manifest is judged with.
+	file func(*spec.Region)
 }
 
 func newBuilder() *builder {
@@ -167,6 +169,9 @@ func compliant() *builder {
 		"sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "defaultActions": [{"type": "forward", "targetGroupArn": "[unknown]"}]}`)
 	b.add(f, "aws:lb/listener:Listener", "compute-web-http", `{"loadBalancerArn": "[unknown]", "port": 80, "protocol": "HTTP",
 		"defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]}`)
+	b.add(f, tSGEgress, "compute-web-app-https", `{"cidrIpv4": "0.0.0.0/0", "fromPort": 443, "toPort": 443, "ipProtocol": "tcp", "securityGroupId": "sg-app"}`)
+	b.add(f, tSGEgress, "compute-web-app-to-database-main", `{"referencedSecurityGroupId": "sg-db", "fromPort": 3306, "toPort": 3306, "ipProtocol": "tcp", "securityGroupId": "sg-app"}`)
+	b.add(f, tRolePolicy, "compute-web-access", `{"role": "regionctl-eu-west-1-fleet-web", "policy": `+jsonString(webPolicy)+`}`)
 
 	d := b.comp("Database", "database-main")
 	b.stateful(d, tRDSCluster, "database-main-cluster", `{"clusterIdentifier": "main", "engine": "aurora-mysql", "storageEncrypted": true,
@@ -180,7 +185,7 @@ func compliant() *builder {
 	c := b.comp("Cache", "cache-sessions")
 	b.stateful(c, tCacheGroup, "cache-sessions-redis", `{"replicationGroupId": "sessions", "numCacheClusters": 2, "automaticFailoverEnabled": true,
 		"multiAzEnabled": true, "atRestEncryptionEnabled": true, "transitEncryptionEnabled": true, "kmsKeyId": "`+keyARN+`",
-		"preferredCacheClusterAzs": ["eu-west-1a", "eu-west-1b"]}`)
+		"preferredCacheClusterAzs": ["eu-west-1a", "eu-west-1b"], "userGroupIds": ["sessions-users"]}`)
 
 	q := b.comp("Queue", "queue-events")
 	b.stateful(q, tQueue, "queue-events-queue", `{"name": "events", "kmsMasterKeyId": "`+keyARN+`",
@@ -208,6 +213,30 @@ func compliant() *builder {
 	alarm("queue-events-dlq", "AWS/SQS", `{"QueueName": "events-dlq"}`)
 	alarm("fleet-web-elb-5xx", "AWS/ApplicationELB", `{"LoadBalancer": "app/web-alb/5e2fd266b296102a"}`)
 	return b
+}
+
+// webPolicy is the access policy of fleet web, which uses every store of the region.
+var webPolicy = `{"Version": "2012-10-17", "Statement": [
+	{"Effect": "Allow", "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+		"Resource": ["arn:aws:secretsmanager:eu-west-1:` + account + `:secret:rds!cluster-0f0f-AbCdEf"]},
+	{"Effect": "Allow", "Action": ["elasticache:Connect"], "Resource": [
+		"arn:aws:elasticache:eu-west-1:` + account + `:replicationgroup:sessions", "arn:aws:elasticache:eu-west-1:` + account + `:user:sessions-app"]},
+	{"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"], "Resource": ["arn:aws:sqs:eu-west-1:` + account + `:events"]},
+	{"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::` + bucket + `"]},
+	{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::` + bucket + `/*"]},
+	{"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "` + keyARN + `",
+		"Condition": {"StringEquals": {"kms:ViaService": ["sqs.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"]}}},
+	{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "` + keyARN + `",
+		"Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}}}
+]}`
+
+// jsonString quotes s as a JSON string.
+func jsonString(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }
 
 // golden compares got with a golden file, or rewrites it with -update.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regionctl/regionctl/internal/manifest"
+	"github.com/regionctl/regionctl/internal/spec"
 )
 
 // ruleCase is one passing or failing case of a rule: a change to the compliant region,
@@ -304,6 +305,59 @@ var ruleCases = []ruleCase{
 		b.set("compute-web-alb", "enableDeletionProtection", "-")
 	}, 1, "set enableDeletionProtection to true"},
 
+	// security.least-privilege
+	{"security.least-privilege", "policy only known at apply", func(b *builder) {
+		b.set("compute-web-access", "policy", `"[unknown]"`)
+	}, 0, ""},
+	{"security.least-privilege", "a store the fleet does not use", func(b *builder) {
+		b.set("compute-web-access", "policy", jsonString(`{"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage",
+			"Resource": "arn:aws:sqs:eu-west-1:`+account+`:other"}]}`))
+	}, 1, "sqs:SendMessage on arn:aws:sqs:eu-west-1:" + account + ":other: no store the fleet uses needs it"},
+	{"security.least-privilege", "every resource and a wildcard action", func(b *builder) {
+		b.set("compute-web-access", "policy", jsonString(`{"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "sqs:*"], "Resource": "*"}]}`))
+	}, 1, "s3:GetObject on *: every resource; sqs:* on *: wildcard action"},
+	{"security.least-privilege", "an action uses do not imply", func(b *builder) {
+		b.set("compute-web-access", "policy", jsonString(`{"Statement": [{"Effect": "Allow", "Action": "s3:DeleteBucket",
+			"Resource": "arn:aws:s3:::`+bucket+`"}]}`))
+	}, 1, "s3:DeleteBucket on arn:aws:s3:::" + bucket + ": no store the fleet uses needs it"},
+	{"security.least-privilege", "the key without kms:ViaService", func(b *builder) {
+		b.set("compute-web-access", "policy", jsonString(`{"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "`+keyARN+`"}]}`))
+	}, 1, "without kms:ViaService the key is usable directly"},
+	{"security.least-privilege", "the key through a service no store needs", func(b *builder) {
+		b.set("compute-web-access", "policy", jsonString(`{"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "`+keyARN+`",
+			"Condition": {"StringEquals": {"kms:ViaService": "dynamodb.eu-west-1.amazonaws.com"}}}]}`))
+	}, 1, "through dynamodb.eu-west-1.amazonaws.com: no store the fleet uses needs it"},
+	{"security.least-privilege", "the policy of a role outside the fleets", func(b *builder) {
+		b.add("", tRolePolicy, "other-access", `{"policy": `+jsonString(`{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}`)+`}`)
+	}, 0, ""},
+
+	// security.unused-data-store: the fixture region's fleet uses every store
+	{"security.unused-data-store", "every store used", func(b *builder) {}, 0, ""},
+	{"security.unused-data-store", "a queue and a bucket nobody uses", func(b *builder) {
+		b.file = func(r *spec.Region) { r.Servers[0].Uses = []string{"database/main", "cache/sessions"} }
+	}, 2, "so no server can reach it; add"},
+
+	// security.server-egress
+	{"security.server-egress", "all traffic anywhere", func(b *builder) {
+		b.add(b.res("compute-web-asg").Parent, tSGEgress, "compute-web-app-out", `{"cidrIpv4": "0.0.0.0/0", "ipProtocol": "-1", "securityGroupId": "sg-app"}`)
+	}, 1, "lets servers send all traffic to 0.0.0.0/0"},
+	{"security.server-egress", "inline egress and a rule on another port", func(b *builder) {
+		b.set("compute-web-app", "egress", `[{"protocol": "tcp", "fromPort": 80, "toPort": 80, "ipv6CidrBlocks": ["::/0"]}]`)
+		b.add(b.res("compute-web-asg").Parent, tSGRule, "compute-web-smtp", `{"type": "egress", "protocol": "tcp", "fromPort": 25, "toPort": 25, "cidrBlocks": ["0.0.0.0/0"]}`)
+	}, 2, "servers reach only HTTPS (443) anywhere"},
+	{"security.server-egress", "outside a fleet", func(b *builder) {
+		b.add("", tSGEgress, "other-out", `{"cidrIpv4": "0.0.0.0/0", "ipProtocol": "-1", "securityGroupId": "sg-other"}`)
+	}, 0, ""},
+
+	// security.cache-auth
+	{"security.cache-auth", "no user group, no token", func(b *builder) {
+		b.set("cache-sessions-redis", "userGroupIds", "-")
+	}, 1, "it has no user group (role-based access) and no AUTH token"},
+	{"security.cache-auth", "an AUTH token as a secret", func(b *builder) {
+		b.set("cache-sessions-redis", "userGroupIds", "-")
+		b.set("cache-sessions-redis", "authToken", `"[secret]"`)
+	}, 0, ""},
+
 	// blast.protected
 	{"blast.protected", "queue neither protected nor retained", func(b *builder) {
 		r := b.res("queue-events-dlq")
@@ -342,7 +396,14 @@ func TestRules(t *testing.T) {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
 			b := compliant()
 			tc.change(b)
-			rep := Evaluate(r, j, b.m, testNow)
+			rr := r
+			if b.file != nil {
+				c := *r
+				c.Servers = slices.Clone(r.Servers)
+				b.file(&c)
+				rr = &c
+			}
+			rep := Evaluate(rr, j, b.m, testNow)
 			var got []Finding
 			for _, f := range rep.Findings {
 				if f.Rule == tc.rule {
@@ -399,8 +460,8 @@ func TestWithoutParents(t *testing.T) {
 	if len(rep.Findings) != 1 {
 		t.Fatalf("want 1 finding:\n%s", render(rep.Findings))
 	}
-	if f := rep.Findings[0]; f.Resource != "database/main" || f.Line != 16 {
-		t.Errorf("finding about %s at line %d, want database/main at line 16 (databases[0])", f.Resource, f.Line)
+	if f := rep.Findings[0]; f.Resource != "database/main" || f.Line != 17 {
+		t.Errorf("finding about %s at line %d, want database/main at line 17 (databases[0])", f.Resource, f.Line)
 	}
 }
 

@@ -83,6 +83,9 @@ type Server struct {
 	VolumeSizeGiB int `yaml:"volumeSizeGiB,omitempty" json:"volumeSizeGiB,omitempty" desc:"root EBS volume size in GiB (default 20)"`
 	// LoadBalancer puts an Application Load Balancer in front of the fleet.
 	LoadBalancer *LoadBalancer `yaml:"loadBalancer,omitempty" json:"loadBalancer,omitempty" desc:"an Application Load Balancer in front of the fleet"`
+	// Uses are the data stores the servers reach (queue/events, database/main): the
+	// fleet is granted exactly these, in IAM and in the stores' security groups.
+	Uses []string `yaml:"uses,omitempty" json:"uses,omitempty" desc:"data stores the fleet may reach, and nothing else: queue/NAME, bucket/NAME, database/NAME or cache/NAME"`
 }
 
 // LoadBalancer is an ALB in front of a server fleet.

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -69,6 +70,64 @@ func (c *checker) server(at string, s *Server) {
 	if lb := s.LoadBalancer; lb != nil && lb.CertificateARN != "" {
 		c.certificate(f("loadBalancer.certificateArn"), lb.CertificateARN)
 	}
+	c.uses(f("uses"), s.Uses)
+}
+
+// UseKinds are the kinds of entry a fleet can use: the data stores it reaches.
+var UseKinds = []string{KindQueue, KindBucket, KindDatabase, KindCache}
+
+// uses checks a fleet's uses: each names a data store of this file, once.
+func (c *checker) uses(field string, uses []string) {
+	first := map[string]int{}
+	for i, u := range uses {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		kind, name, _ := strings.Cut(u, "/")
+		if !slices.Contains(UseKinds, kind) || name == "" {
+			c.errf(at, "%s does not name a data store; write queue/NAME, bucket/NAME, database/NAME or cache/NAME%s", quote(u), c.dataStoresHere())
+			continue
+		}
+		c.ref(at, u, UseKinds, true)
+		if j, dup := first[u]; dup {
+			c.errf(at, "%s is listed twice; %s[%d] on line %d already names it, remove one", u, field, j, c.at(fmt.Sprintf("%s[%d]", field, j)).Line)
+			continue
+		}
+		first[u] = i
+	}
+}
+
+// dataStoresHere lists the data stores of the file a fleet could use, for messages.
+func (c *checker) dataStoresHere() string {
+	var refs []string
+	for _, k := range UseKinds {
+		for _, n := range c.r.Names(k) {
+			refs = append(refs, Ref{Kind: k, Name: n}.String())
+		}
+	}
+	if len(refs) == 0 {
+		return "; this file has no data stores"
+	}
+	return "; this file has " + andList(refs)
+}
+
+// UsesRefs parses a fleet's uses; the region must have passed Load.
+func (s Server) UsesRefs() []Ref {
+	out := make([]Ref, 0, len(s.Uses))
+	for _, u := range s.Uses {
+		kind, name, _ := strings.Cut(u, "/")
+		out = append(out, Ref{Kind: kind, Name: name})
+	}
+	return out
+}
+
+// UsedBy lists the fleets that use the entry ref, in file order.
+func (r *Region) UsedBy(ref Ref) []string {
+	var out []string
+	for _, s := range r.Servers {
+		if slices.Contains(s.Uses, ref.String()) {
+			out = append(out, s.Name)
+		}
+	}
+	return out
 }
 
 func (c *checker) instanceType(field, t string) {

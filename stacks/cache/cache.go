@@ -27,8 +27,6 @@ type CacheArgs struct {
 	VpcID pulumi.StringInput
 	// SubnetIDs are the isolated subnets.
 	SubnetIDs pulumi.StringArrayInput
-	// AppSecurityGroups are the only security groups admitted, by fleet name.
-	AppSecurityGroups map[string]pulumi.StringInput
 	// KMSKeyARN encrypts the data at rest and the snapshots.
 	KMSKeyARN pulumi.StringInput
 }
@@ -43,9 +41,19 @@ type Cache struct {
 	ReaderEndpoint  pulumi.StringOutput
 	Port            pulumi.IntOutput
 	SecurityGroupID pulumi.StringOutput
+	// ARN is the replication group's; UserARN is the IAM-authenticated user servers
+	// connect as. elasticache:Connect on both lets a role in.
+	ARN     pulumi.StringOutput
+	UserARN pulumi.StringOutput
+	// UserID is the user servers connect as (AUTH or HELLO with an IAM token).
+	UserID string
+	// ListenPort is the port, known before deployment: fleets open it.
+	ListenPort int
 	// NodeIDs are the member clusters (<id>-001, ...): the CloudWatch dimension of
 	// the engine metrics. Known before deployment, so alarms can be planned per node.
 	NodeIDs []string
+
+	name string
 }
 
 // NewCache creates a Redis replication group.
@@ -60,7 +68,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	parent := pulumi.Parent(c)
 	rg := args.Cache
 
-	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Redis "+rg.Name+": servers only", args.AppSecurityGroups, redisPort, parent)
+	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Redis "+rg.Name+": servers only", parent)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +79,11 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		SubnetIds:   args.SubnetIDs,
 		// The retained replication group keeps using it (CacheSubnetGroupInUse).
 	}, parent, pulumi.RetainOnDelete(true))
+	if err != nil {
+		return nil, err
+	}
+
+	users, err := iamUsers(ctx, name, rg.Name, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +111,8 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		AutomaticFailoverEnabled: pulumi.Bool(true),
 		SubnetGroupName:          subnets.Name,
 		SecurityGroupIds:         pulumi.StringArray{sg.ID().ToStringOutput()},
+		// Only the group's users get in: the fleets' roles through IAM, nobody by password.
+		UserGroupIds: pulumi.StringArray{users.group.UserGroupId},
 
 		AtRestEncryptionEnabled:  pulumi.Bool(true),
 		KmsKeyId:                 args.KMSKeyARN,
@@ -124,6 +139,8 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	c.ReaderEndpoint = group.ReaderEndpointAddress
 	c.Port = group.Port.Elem()
 	c.SecurityGroupID = sg.ID().ToStringOutput()
+	c.ARN, c.UserARN, c.UserID = group.Arn, users.app.Arn, appUserID(rg.Name)
+	c.ListenPort, c.name = redisPort, name
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"replicationGroupId": c.ReplicationGroupID,
 		"primaryEndpoint":    c.PrimaryEndpoint,
@@ -131,6 +148,59 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		"port":               c.Port,
 		"securityGroupId":    c.SecurityGroupID,
 	})
+}
+
+// Admit lets the servers of the fleets that use the cache (their security group ids,
+// by fleet name) reach it on its port: <name>-from-<fleet>.
+func (c *Cache) Admit(ctx *pulumi.Context, appGroups map[string]pulumi.StringInput) error {
+	return sgrule.Admit(ctx, c.name, c.SecurityGroupID, appGroups, c.ListenPort, pulumi.Parent(c))
+}
+
+// appUserID is the user servers connect as. IAM-authenticated users need the same
+// user id and user name (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html).
+func appUserID(cache string) string { return cache + "-app" }
+
+type cacheUsers struct {
+	app   *elasticache.User
+	group *elasticache.UserGroup
+}
+
+// iamUsers is the cache's role-based access control: a user group of the servers'
+// IAM-authenticated user and a disabled default user. Redis OSS 7 and later accept
+// IAM tokens (with in-transit encryption on), so no AUTH token or password exists to
+// leak from the state, a region file or a secret store. A user group must contain a
+// user named "default" (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html);
+// switching it off keeps unauthenticated connections out.
+func iamUsers(ctx *pulumi.Context, name, cache string, parent pulumi.ResourceOption) (*cacheUsers, error) {
+	def, err := elasticache.NewUser(ctx, name+"-default-user", &elasticache.UserArgs{
+		UserId:             pulumi.String(cache + "-default"),
+		UserName:           pulumi.String("default"),
+		Engine:             pulumi.String("redis"),
+		AccessString:       pulumi.String("off -@all"),
+		AuthenticationMode: &elasticache.UserAuthenticationModeArgs{Type: pulumi.String("no-password-required")},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	app, err := elasticache.NewUser(ctx, name+"-app-user", &elasticache.UserArgs{
+		UserId:             pulumi.String(appUserID(cache)),
+		UserName:           pulumi.String(appUserID(cache)),
+		Engine:             pulumi.String("redis"),
+		AccessString:       pulumi.String("on ~* +@all"),
+		AuthenticationMode: &elasticache.UserAuthenticationModeArgs{Type: pulumi.String("iam")},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	group, err := elasticache.NewUserGroup(ctx, name+"-users", &elasticache.UserGroupArgs{
+		UserGroupId: pulumi.String(cache + "-users"),
+		Engine:      pulumi.String("redis"),
+		UserIds:     pulumi.StringArray{def.UserId, app.UserId},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	return &cacheUsers{app: app, group: group}, nil
 }
 
 func (a *CacheArgs) check() error {

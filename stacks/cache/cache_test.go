@@ -36,14 +36,16 @@ func runErr(c spec.Cache, azs int) (result, error) {
 	var err error
 	res.regs, err = stackstest.RunErr(r, func(ctx *pulumi.Context, p pulumi.ResourceOption) error {
 		cc, err := cache.NewCache(ctx, "cache-"+c.Name, &cache.CacheArgs{
-			Cache:             r.Caches[0],
-			AZNames:           r.AZNames,
-			VpcID:             pulumi.String(stackstest.VpcID),
-			SubnetIDs:         pulumi.ToStringArray(isolatedSubnets[:azs]),
-			AppSecurityGroups: map[string]pulumi.StringInput{"web": pulumi.String("sg-0000000000000web0")},
-			KMSKeyARN:         pulumi.String(stackstest.KeyARN),
+			Cache:     r.Caches[0],
+			AZNames:   r.AZNames,
+			VpcID:     pulumi.String(stackstest.VpcID),
+			SubnetIDs: pulumi.ToStringArray(isolatedSubnets[:azs]),
+			KMSKeyARN: pulumi.String(stackstest.KeyARN),
 		}, p)
 		if err != nil {
+			return err
+		}
+		if err := cc.Admit(ctx, map[string]pulumi.StringInput{"web": pulumi.String("sg-0000000000000web0")}); err != nil {
 			return err
 		}
 		res.sg = stackstest.Capture[string](cc.SecurityGroupID)

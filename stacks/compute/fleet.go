@@ -47,6 +47,9 @@ type FleetArgs struct {
 	// ReleaseDeletionProtection turns the load balancer's deletion protection off, for
 	// the update right before a destroy (AWS refuses to delete it while it is on).
 	ReleaseDeletionProtection bool
+	// Uses are the data stores the servers reach (servers[].uses): the role may use
+	// them, the security group may connect to them, and to nothing else but HTTPS.
+	Uses []Access
 }
 
 // Fleet is an Auto Scaling group of identical servers, optionally behind an ALB.
@@ -90,10 +93,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 	if err != nil {
 		return nil, err
 	}
-	// Servers reach out through NAT (packages, SSM, AWS APIs) and to the data stores;
-	// what they may reach is decided by the receivers' security groups.
-	if _, err := sgrule.Egress(ctx, name+"-app-out", appSG.ID().ToStringOutput(), "all outbound through NAT",
-		sgrule.Peer{CIDR: pulumi.String("0.0.0.0/0")}, sgrule.AllPorts, parent); err != nil {
+	if err := egress(ctx, name, args, appSG, parent); err != nil {
 		return nil, err
 	}
 
@@ -104,9 +104,16 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		}
 	}
 
-	role, profile, policies, err := instanceRole(ctx, name, args, parent)
+	role, profile, grants, err := instanceRole(ctx, name, args, parent)
 	if err != nil {
 		return nil, err
+	}
+	access, err := accessPolicy(ctx, name, args, role, parent)
+	if err != nil {
+		return nil, err
+	}
+	if access != nil {
+		grants = append(grants, access)
 	}
 
 	lt, err := ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
@@ -203,12 +210,13 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		}},
 	},
 		parent,
-		// Servers boot the moment the group exists: their role's policies must be in
-		// place by then, or the boot (SSM registration, the agent) runs without them.
-		pulumi.DependsOn(policies),
 		// The scaling policy owns the desired capacity once the group exists; a deploy
 		// must not reset it to the file's value in the middle of a traffic peak.
-		pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+		pulumi.IgnoreChanges([]string{"desiredCapacity"}),
+		// Servers that boot before their role's policies exist fail their first calls
+		// (and their health checks); IAM is also eventually consistent, so the group
+		// waits for every policy of the role, not only the instance profile.
+		pulumi.DependsOn(grants))
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +304,7 @@ func instanceRole(ctx *pulumi.Context, name string, args *FleetArgs, parent pulu
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var policies []pulumi.Resource
+	var attachments []pulumi.Resource
 	for _, p := range []struct{ short, policy string }{
 		{"ssm", "AmazonSSMManagedInstanceCore"},
 		{"cloudwatch-agent", "CloudWatchAgentServerPolicy"},
@@ -308,7 +316,7 @@ func instanceRole(ctx *pulumi.Context, name string, args *FleetArgs, parent pulu
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		policies = append(policies, a)
+		attachments = append(attachments, a)
 	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-instance", &iam.InstanceProfileArgs{
 		Name: pulumi.String(physical),
@@ -317,7 +325,32 @@ func instanceRole(ctx *pulumi.Context, name string, args *FleetArgs, parent pulu
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return role, profile, policies, nil
+	return role, profile, attachments, nil
+}
+
+// httpsPort is the one port servers reach anywhere: AWS APIs (SSM, CloudWatch, SQS,
+// S3, Secrets Manager) and package repositories, through NAT or VPC endpoints. DNS,
+// NTP and instance metadata are link-local and not filtered by security groups.
+const httpsPort = 443
+
+// egress lets the servers reach HTTPS anywhere and each data store they use on its
+// port, at its security group: nothing else leaves them.
+func egress(ctx *pulumi.Context, name string, args *FleetArgs, appSG *ec2.SecurityGroup, parent pulumi.ResourceOption) error {
+	group := appSG.ID().ToStringOutput()
+	if _, err := sgrule.Egress(ctx, name+"-app-https", group, "HTTPS to AWS APIs and package repositories",
+		sgrule.Peer{CIDR: pulumi.String("0.0.0.0/0")}, httpsPort, parent); err != nil {
+		return err
+	}
+	for _, u := range args.Uses {
+		if u.SecurityGroupID == nil {
+			continue
+		}
+		if _, err := sgrule.Egress(ctx, name+"-app-to-"+u.Ref.Kind+"-"+u.Ref.Name, group, "to "+u.Ref.String(),
+			sgrule.Peer{Group: u.SecurityGroupID.ToStringOutput()}, u.Port, parent); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // instanceRoleName names the fleet's role and instance profile. IAM is global: the

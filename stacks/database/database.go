@@ -33,8 +33,6 @@ type DatabaseArgs struct {
 	VpcID pulumi.StringInput
 	// SubnetIDs are the isolated subnets.
 	SubnetIDs pulumi.StringArrayInput
-	// AppSecurityGroups are the only security groups admitted, by fleet name.
-	AppSecurityGroups map[string]pulumi.StringInput
 	// KMSKeyARN encrypts storage, the master secret, Performance Insights and logs.
 	KMSKeyARN pulumi.StringInput
 	// LogRetentionDays is the retention of the exported database logs.
@@ -54,8 +52,12 @@ type Database struct {
 	// MasterUserSecretARN is the Secrets Manager secret RDS keeps the password in.
 	MasterUserSecretARN pulumi.StringOutput
 	SecurityGroupID     pulumi.StringOutput
+	// ListenPort is the engine's port, known before deployment: fleets open it.
+	ListenPort int
 	// InstanceIdentifiers are <name>-1 .. <name>-N.
 	InstanceIdentifiers []string
+
+	name string
 }
 
 // NewDatabase creates an Aurora cluster.
@@ -81,7 +83,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	// unencrypted and Enhanced Monitoring would lose its role.
 	needed := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
 
-	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Aurora cluster "+db.Name+": servers only", args.AppSecurityGroups, e.port, parent)
+	sg, err := sgrule.DataStoreGroup(ctx, name, args.VpcID, "Aurora cluster "+db.Name+": servers only", parent)
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +201,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	d.Port = cluster.Port
 	d.MasterUserSecretARN = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
 	d.SecurityGroupID = sg.ID().ToStringOutput()
+	d.ListenPort, d.name = e.port, name
 	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{
 		"clusterIdentifier":   d.ClusterIdentifier,
 		"endpoint":            d.Endpoint,
@@ -207,6 +210,12 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		"masterUserSecretArn": d.MasterUserSecretARN,
 		"securityGroupId":     d.SecurityGroupID,
 	})
+}
+
+// Admit lets the servers of the fleets that use the database (their security group
+// ids, by fleet name) reach it on its port: <name>-from-<fleet>.
+func (d *Database) Admit(ctx *pulumi.Context, appGroups map[string]pulumi.StringInput) error {
+	return sgrule.Admit(ctx, d.name, d.SecurityGroupID, appGroups, d.ListenPort, pulumi.Parent(d))
 }
 
 func (a *DatabaseArgs) check() error {

@@ -69,17 +69,19 @@ func runErr(d spec.Database, azs int) (result, error) {
 			clients[fleet] = pulumi.String(sg)
 		}
 		db, err := database.NewDatabase(ctx, "database-"+d.Name, &database.DatabaseArgs{
-			Region:            r.Region,
-			AccountID:         r.AccountID,
-			Database:          r.Databases[0],
-			AZNames:           r.AZNames,
-			VpcID:             pulumi.String(stackstest.VpcID),
-			SubnetIDs:         pulumi.ToStringArray(isolatedSubnets[:azs]),
-			AppSecurityGroups: clients,
-			KMSKeyARN:         pulumi.String(stackstest.KeyARN),
-			LogRetentionDays:  r.Logs.RetentionDays,
+			Region:           r.Region,
+			AccountID:        r.AccountID,
+			Database:         r.Databases[0],
+			AZNames:          r.AZNames,
+			VpcID:            pulumi.String(stackstest.VpcID),
+			SubnetIDs:        pulumi.ToStringArray(isolatedSubnets[:azs]),
+			KMSKeyARN:        pulumi.String(stackstest.KeyARN),
+			LogRetentionDays: r.Logs.RetentionDays,
 		}, p)
 		if err != nil {
+			return err
+		}
+		if err := db.Admit(ctx, clients); err != nil {
 			return err
 		}
 		res.sg = stackstest.Capture[string](db.SecurityGroupID)

@@ -26,7 +26,10 @@ type Registration struct {
 	Protect, RetainOnDelete bool
 	DeleteBeforeReplace     bool
 	IgnoreChanges           []string
-	Inputs                  resource.PropertyMap
+	// Dependencies are the URNs the resource waits for (pulumi.DependsOn and the
+	// resources its inputs come from), sorted.
+	Dependencies []string
+	Inputs       resource.PropertyMap
 }
 
 // Recorder is a pulumi.MockResourceMonitor that fakes AWS for one region and account.
@@ -68,6 +71,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		reg.RetainOnDelete = rpc.GetRetainOnDelete()
 		reg.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		reg.IgnoreChanges = slices.Clone(rpc.GetIgnoreChanges())
+		reg.Dependencies = slices.Sorted(slices.Values(rpc.GetDependencies()))
 	case args.ReadRPC != nil:
 		// Reads always target a provider-managed resource, though the mock monitor
 		// reports them as not custom.

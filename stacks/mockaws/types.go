@@ -251,6 +251,16 @@ var byType = map[string]attributes{
 		f.out["memberClusters"] = resource.NewArrayProperty(members)
 		return id
 	},
+	"aws:elasticache/user:User": func(f *fake) string {
+		id := f.str("userId")
+		f.set("arn", f.arn("elasticache", "user:"+id))
+		return id
+	},
+	"aws:elasticache/userGroup:UserGroup": func(f *fake) string {
+		id := f.str("userGroupId")
+		f.set("arn", f.arn("elasticache", "usergroup:"+id))
+		return id
+	},
 
 	// SQS
 	"aws:sqs/queue:Queue": func(f *fake) string {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -124,39 +125,16 @@ func NewWith(ctx *pulumi.Context, r *spec.Region, opts Options) (*Region, error)
 	}
 	net := reg.Network
 
-	appSGs := map[string]pulumi.StringInput{}
-	for _, s := range r.Servers {
-		f, err := compute.NewFleet(ctx, "compute-"+s.Name, &compute.FleetArgs{
-			Region:           r.Region,
-			AccountID:        r.AccountID,
-			Server:           s,
-			VpcID:            net.VpcID,
-			VpcCIDR:          net.VpcCIDR,
-			PublicSubnetIDs:  net.PublicSubnetIDs,
-			PrivateSubnetIDs: net.PrivateSubnetIDs,
-			KMSKeyARN:        key,
-			InstanceTags:     tags,
-
-			ReleaseDeletionProtection: opts.ReleaseDeletionProtection,
-		}, use)
-		if err != nil {
-			return nil, err
-		}
-		reg.Fleets = append(reg.Fleets, f)
-		appSGs[s.Name] = f.AppSecurityGroupID
-	}
-
 	for _, d := range r.Databases {
 		db, err := database.NewDatabase(ctx, "database-"+d.Name, &database.DatabaseArgs{
-			Region:            r.Region,
-			AccountID:         r.AccountID,
-			Database:          d,
-			AZNames:           r.AZNames,
-			VpcID:             net.VpcID,
-			SubnetIDs:         net.IsolatedSubnetIDs,
-			AppSecurityGroups: appSGs,
-			KMSKeyARN:         key,
-			LogRetentionDays:  r.Logs.RetentionDays,
+			Region:           r.Region,
+			AccountID:        r.AccountID,
+			Database:         d,
+			AZNames:          r.AZNames,
+			VpcID:            net.VpcID,
+			SubnetIDs:        net.IsolatedSubnetIDs,
+			KMSKeyARN:        key,
+			LogRetentionDays: r.Logs.RetentionDays,
 		}, use)
 		if err != nil {
 			return nil, err
@@ -166,12 +144,11 @@ func NewWith(ctx *pulumi.Context, r *spec.Region, opts Options) (*Region, error)
 
 	for _, c := range r.Caches {
 		cc, err := cache.NewCache(ctx, "cache-"+c.Name, &cache.CacheArgs{
-			Cache:             c,
-			AZNames:           r.AZNames,
-			VpcID:             net.VpcID,
-			SubnetIDs:         net.IsolatedSubnetIDs,
-			AppSecurityGroups: appSGs,
-			KMSKeyARN:         key,
+			Cache:     c,
+			AZNames:   r.AZNames,
+			VpcID:     net.VpcID,
+			SubnetIDs: net.IsolatedSubnetIDs,
+			KMSKeyARN: key,
 		}, use)
 		if err != nil {
 			return nil, err
@@ -200,11 +177,80 @@ func NewWith(ctx *pulumi.Context, r *spec.Region, opts Options) (*Region, error)
 		reg.Buckets = append(reg.Buckets, bb)
 	}
 
+	// Fleets come after the data stores: their role policies name the stores' ARNs,
+	// and their servers must not start before those policies exist.
+	for _, s := range r.Servers {
+		f, err := compute.NewFleet(ctx, "compute-"+s.Name, &compute.FleetArgs{
+			Region:           r.Region,
+			AccountID:        r.AccountID,
+			Server:           s,
+			VpcID:            net.VpcID,
+			VpcCIDR:          net.VpcCIDR,
+			PublicSubnetIDs:  net.PublicSubnetIDs,
+			PrivateSubnetIDs: net.PrivateSubnetIDs,
+			KMSKeyARN:        key,
+			InstanceTags:     tags,
+			Uses:             reg.access(r, s),
+
+			ReleaseDeletionProtection: opts.ReleaseDeletionProtection,
+		}, use)
+		if err != nil {
+			return nil, err
+		}
+		reg.Fleets = append(reg.Fleets, f)
+	}
+	if err := reg.admit(ctx, r); err != nil {
+		return nil, err
+	}
+
 	if reg.Observability, err = observability.NewObservability(ctx, "observability-"+r.Region,
 		reg.watchList(r), use); err != nil {
 		return nil, err
 	}
 	return reg, nil
+}
+
+// access is what fleet s uses, from the outputs of the stores it names.
+func (reg *Region) access(r *spec.Region, s spec.Server) []compute.Access {
+	var out []compute.Access
+	for _, ref := range s.UsesRefs() {
+		i := slices.Index(r.Names(ref.Kind), ref.Name)
+		switch ref.Kind {
+		case spec.KindQueue:
+			out = append(out, compute.QueueAccess(ref.Name, reg.Queues[i].QueueARN))
+		case spec.KindBucket:
+			out = append(out, compute.BucketAccess(ref.Name, reg.Buckets[i].BucketARN))
+		case spec.KindDatabase:
+			d := reg.Databases[i]
+			out = append(out, compute.DatabaseAccess(ref.Name, d.MasterUserSecretARN, d.SecurityGroupID, d.ListenPort))
+		case spec.KindCache:
+			c := reg.Caches[i]
+			out = append(out, compute.CacheAccess(ref.Name, c.ARN, c.UserARN, c.SecurityGroupID, c.ListenPort))
+		}
+	}
+	return out
+}
+
+// admit lets into each database and cache the fleets that use it, and no other.
+func (reg *Region) admit(ctx *pulumi.Context, r *spec.Region) error {
+	users := func(kind, name string) map[string]pulumi.StringInput {
+		m := map[string]pulumi.StringInput{}
+		for _, fleet := range r.UsedBy(spec.Ref{Kind: kind, Name: name}) {
+			m[fleet] = reg.Fleets[slices.Index(r.Names(spec.KindFleet), fleet)].AppSecurityGroupID
+		}
+		return m
+	}
+	for i, d := range r.Databases {
+		if err := reg.Databases[i].Admit(ctx, users(spec.KindDatabase, d.Name)); err != nil {
+			return err
+		}
+	}
+	for i, c := range r.Caches {
+		if err := reg.Caches[i].Admit(ctx, users(spec.KindCache, c.Name)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DefaultTags are the provider's default tags: the region's own tags (cost centre, ...)

@@ -57,11 +57,11 @@ func TestReferenceRegion(t *testing.T) {
 		"aws:ec2/routeTableAssociation:RouteTableAssociation": 9,
 		"aws:ec2/vpcEndpoint:VpcEndpoint":                     1,
 		"aws:ec2/flowLog:FlowLog":                             1,
-		"aws:iam/rolePolicy:RolePolicy":                       1,
+		"aws:iam/rolePolicy:RolePolicy":                       3, // flow logs, web and worker access
 
 		"aws:ec2/securityGroup:SecurityGroup":                       5, // web app+alb, worker app, database, cache
-		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 6, // alb:80, app<-alb, db<-web/worker, cache<-web/worker
-		"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   3, // alb->app, web out, worker out
+		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 5, // alb:80, app<-alb, db<-web/worker, cache<-web
+		"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   6, // alb->app, web/worker 443, web->db/cache, worker->db
 		"aws:ec2/launchTemplate:LaunchTemplate":                     2,
 		"aws:autoscaling/group:Group":                               2,
 		"aws:autoscaling/policy:Policy":                             2,
@@ -80,6 +80,8 @@ func TestReferenceRegion(t *testing.T) {
 
 		"aws:elasticache/subnetGroup:SubnetGroup":           1,
 		"aws:elasticache/replicationGroup:ReplicationGroup": 1,
+		"aws:elasticache/user:User":                         2, // disabled default, IAM-authenticated servers
+		"aws:elasticache/userGroup:UserGroup":               1,
 
 		"aws:sqs/queue:Queue":                           2,
 		"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": 1,

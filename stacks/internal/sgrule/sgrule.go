@@ -14,27 +14,31 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// DataStoreGroup creates a data store's security group (<name>-sg) that admits only
-// the servers of each fleet in appGroups, on port: the chain app → data, nothing else.
-func DataStoreGroup(ctx *pulumi.Context, name string, vpcID pulumi.StringInput, desc string,
-	appGroups map[string]pulumi.StringInput, port int, opts ...pulumi.ResourceOption) (*ec2.SecurityGroup, error) {
-	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
+// DataStoreGroup creates a data store's security group (<name>-sg). It admits no one
+// until Admit lets in the fleets that use the store.
+func DataStoreGroup(ctx *pulumi.Context, name string, vpcID pulumi.StringInput, desc string, opts ...pulumi.ResourceOption) (*ec2.SecurityGroup, error) {
+	return ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
 		VpcId:       vpcID,
 		Description: pulumi.String(desc),
 		Tags:        pulumi.StringMap{"Name": pulumi.String(name + "-sg")},
 		// A data store outlives a destroy (retainOnDelete) and keeps using its security
 		// group: AWS refuses to delete a group still in use (DependencyViolation).
 	}, append(slices.Clone(opts), pulumi.RetainOnDelete(true))...)
-	if err != nil {
-		return nil, err
-	}
+}
+
+// Admit lets the servers of each fleet in appGroups (their security group ids) reach
+// a data store's group on port: the chain app → data, nothing else. name is the
+// store's component name; the rules are <name>-from-<fleet>. Fleets are created after
+// the stores they use (their role policies name the stores' ARNs), so the rules are
+// added to a store once its fleets exist.
+func Admit(ctx *pulumi.Context, name string, group pulumi.StringInput, appGroups map[string]pulumi.StringInput, port int, opts ...pulumi.ResourceOption) error {
 	for _, fleet := range slices.Sorted(maps.Keys(appGroups)) {
-		if _, err := Ingress(ctx, name+"-from-"+fleet, sg.ID().ToStringOutput(), "servers of fleet "+fleet,
+		if _, err := Ingress(ctx, name+"-from-"+fleet, group, "servers of fleet "+fleet,
 			Peer{Group: appGroups[fleet].ToStringOutput()}, port, opts...); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return sg, nil
+	return nil
 }
 
 // Peer is the other side of a rule: exactly one of CIDR and Group (a security

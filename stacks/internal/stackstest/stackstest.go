@@ -38,8 +38,9 @@ func Region(edits ...func(*spec.Region)) *spec.Region {
 		Tags:         map[string]string{"costCenter": "hosting-eu"},
 		Network:      spec.Network{CIDR: "10.20.0.0/16", AZs: spec.AZs{Count: 3}, NATGateways: spec.NATPerAZ},
 		Servers: []spec.Server{
-			{Name: "web", InstanceType: "m6i.large", Min: 3, Max: 12, LoadBalancer: &spec.LoadBalancer{Public: true}},
-			{Name: "worker", InstanceType: "c6i.xlarge", Min: 2, Max: 20},
+			{Name: "web", InstanceType: "m6i.large", Min: 3, Max: 12, LoadBalancer: &spec.LoadBalancer{Public: true},
+				Uses: []string{"database/main", "cache/sessions", "bucket/uploads"}},
+			{Name: "worker", InstanceType: "c6i.xlarge", Min: 2, Max: 20, Uses: []string{"queue/events", "database/main"}},
 		},
 		Databases: []spec.Database{{
 			Name: "main", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.10.3",

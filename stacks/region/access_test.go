@@ -1,0 +1,226 @@
+package region_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/stacks/internal/stackstest"
+)
+
+const (
+	rolePolicyType = "aws:iam/rolePolicy:RolePolicy"
+	ingressType    = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	egressType     = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+)
+
+type statement struct {
+	Sid       string
+	Effect    string
+	Action    []string
+	Resource  any
+	Condition map[string]map[string]string
+}
+
+// grants flattens a policy to "action resource [via service]" lines, sorted.
+func grants(t *testing.T, doc string) []string {
+	t.Helper()
+	var d struct{ Statement []statement }
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
+		t.Fatalf("policy is not JSON: %v\n%s", err, doc)
+	}
+	var out []string
+	for _, s := range d.Statement {
+		if s.Effect != "Allow" {
+			t.Errorf("statement %s: effect %s", s.Sid, s.Effect)
+		}
+		var res []string
+		switch r := s.Resource.(type) {
+		case string:
+			res = []string{r}
+		case []any:
+			for _, v := range r {
+				res = append(res, v.(string))
+			}
+		}
+		via := ""
+		if v := s.Condition["StringEquals"]["kms:ViaService"]; v != "" {
+			via = " via " + v
+		}
+		for _, a := range s.Action {
+			for _, r := range res {
+				out = append(out, a+" "+r+via)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestFleetAccessIsExactlyWhatItUses(t *testing.T) {
+	regs := run(t, stackstest.Region())
+	const (
+		acct = "123456789012"
+		key  = "arn:aws:kms:eu-west-1:" + acct + ":key/"
+	)
+
+	web := grants(t, stackstest.Str(regs.Named(t, rolePolicyType, "compute-web-access"), "policy"))
+	worker := grants(t, stackstest.Str(regs.Named(t, rolePolicyType, "compute-worker-access"), "policy"))
+
+	// The ARNs are the stores' own outputs (mock values): look them up by the shape
+	// each service gives them.
+	find := func(lines []string, prefix string) []string {
+		var out []string
+		for _, l := range lines {
+			if strings.HasPrefix(l, prefix) {
+				out = append(out, strings.TrimPrefix(l, prefix))
+			}
+		}
+		return out
+	}
+	bucket := "arn:aws:s3:::uploads-eu-west-1-" + acct
+	if got, want := find(web, "s3:"), []string{
+		"DeleteObject " + bucket + "/*", "GetObject " + bucket + "/*", "ListBucket " + bucket, "PutObject " + bucket + "/*",
+	}; !reflect.DeepEqual(got, want) {
+		t.Errorf("web s3 grants\n got %q\nwant %q", got, want)
+	}
+	if got := find(web, "elasticache:Connect "); !reflect.DeepEqual(got, []string{
+		"arn:aws:elasticache:eu-west-1:" + acct + ":replicationgroup:sessions",
+		"arn:aws:elasticache:eu-west-1:" + acct + ":user:sessions-app",
+	}) {
+		t.Errorf("web cache grants %q", got)
+	}
+	for name, lines := range map[string][]string{"web": web, "worker": worker} {
+		secrets := find(lines, "secretsmanager:")
+		if len(secrets) != 2 || !strings.HasPrefix(secrets[0], "DescribeSecret arn:aws:secretsmanager:eu-west-1:"+acct+":secret:rds!cluster-") ||
+			!strings.HasPrefix(secrets[1], "GetSecretValue arn:aws:secretsmanager:eu-west-1:"+acct+":secret:rds!cluster-") {
+			t.Errorf("%s secret grants %q, want the cluster's master secret only", name, secrets)
+		}
+		for _, l := range lines {
+			if strings.Contains(l, " * ") || strings.HasSuffix(l, " *") || strings.Contains(l, ":*") {
+				t.Errorf("%s: wildcard grant %q", name, l)
+			}
+		}
+	}
+	if got := find(worker, "sqs:"); !reflect.DeepEqual(got, []string{
+		"ChangeMessageVisibility arn:aws:sqs:eu-west-1:" + acct + ":events",
+		"DeleteMessage arn:aws:sqs:eu-west-1:" + acct + ":events",
+		"GetQueueAttributes arn:aws:sqs:eu-west-1:" + acct + ":events",
+		"GetQueueUrl arn:aws:sqs:eu-west-1:" + acct + ":events",
+		"ReceiveMessage arn:aws:sqs:eu-west-1:" + acct + ":events",
+		"SendMessage arn:aws:sqs:eu-west-1:" + acct + ":events",
+	}) {
+		t.Errorf("worker queue grants %q (the dead-letter queue must not be among them)", got)
+	}
+	if len(find(web, "sqs:")) != 0 || len(find(worker, "s3:")) != 0 || len(find(worker, "elasticache:")) != 0 {
+		t.Errorf("a fleet is granted a store it does not use:\nweb %q\nworker %q", web, worker)
+	}
+
+	kms := func(lines []string) []string {
+		var out []string
+		for _, l := range find(lines, "kms:") {
+			action, rest, _ := strings.Cut(l, " ")
+			res, via, _ := strings.Cut(rest, " via ")
+			if !strings.HasPrefix(res, key) {
+				t.Errorf("key grant on %s, not the region key", res)
+			}
+			if via == "" {
+				t.Errorf("key grant %q without kms:ViaService", l)
+			}
+			out = append(out, action+" via "+via)
+		}
+		return out
+	}
+	if got, want := kms(web), []string{
+		"Decrypt via s3.eu-west-1.amazonaws.com", "Decrypt via secretsmanager.eu-west-1.amazonaws.com",
+		"GenerateDataKey via s3.eu-west-1.amazonaws.com",
+	}; !reflect.DeepEqual(got, want) {
+		t.Errorf("web key grants\n got %q\nwant %q", got, want)
+	}
+	if got, want := kms(worker), []string{
+		"Decrypt via secretsmanager.eu-west-1.amazonaws.com", "Decrypt via sqs.eu-west-1.amazonaws.com",
+		"GenerateDataKey via sqs.eu-west-1.amazonaws.com",
+	}; !reflect.DeepEqual(got, want) {
+		t.Errorf("worker key grants\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestFleetWithoutUsesHasNoAccessPolicy(t *testing.T) {
+	regs := run(t, stackstest.Region(func(r *spec.Region) { r.Servers[1].Uses = nil }))
+	for _, p := range regs.OfType(rolePolicyType) {
+		if p.Name == "compute-worker-access" {
+			t.Errorf("worker uses nothing but has an access policy: %s", stackstest.Str(p, "policy"))
+		}
+	}
+	for _, e := range regs.OfType(egressType) {
+		if strings.HasPrefix(e.Name, "compute-worker-app-to-") {
+			t.Errorf("worker uses nothing but may connect to %s", e.Name)
+		}
+	}
+	if slices.Contains(regs.OfType(ingressType).Names(), "database-main-from-worker") {
+		t.Error("the database admits worker, which no longer uses it")
+	}
+}
+
+func TestServersStartAfterTheirPolicies(t *testing.T) {
+	regs := run(t, stackstest.Region())
+	for _, fleet := range []string{"web", "worker"} {
+		asg := regs.Named(t, "aws:autoscaling/group:Group", "compute-"+fleet+"-asg")
+		for _, want := range []struct{ typ, name string }{
+			{rolePolicyType, "compute-" + fleet + "-access"},
+			{"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "compute-" + fleet + "-instance-ssm"},
+			{"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "compute-" + fleet + "-instance-cloudwatch-agent"},
+		} {
+			if urn := regs.Named(t, want.typ, want.name).URN; !slices.Contains(asg.Dependencies, urn) {
+				t.Errorf("%s does not wait for %s", asg.Name, want.name)
+			}
+		}
+	}
+}
+
+func TestDataStoresAdmitOnlyTheirUsers(t *testing.T) {
+	regs := run(t, stackstest.Region())
+	var ingress []string
+	for _, r := range regs.OfType(ingressType) {
+		if !strings.HasPrefix(r.Name, "compute-") {
+			ingress = append(ingress, r.Name)
+		}
+	}
+	if want := []string{"cache-sessions-from-web", "database-main-from-web", "database-main-from-worker"}; !reflect.DeepEqual(ingress, want) {
+		t.Errorf("data store ingress %q, want %q", ingress, want)
+	}
+}
+
+func TestServerEgress(t *testing.T) {
+	regs := run(t, stackstest.Region())
+	got := map[string]string{}
+	for _, e := range regs.OfType(egressType) {
+		if !strings.Contains(e.Name, "-app-") {
+			continue // the load balancer's
+		}
+		to := stackstest.Str(e, "cidrIpv4")
+		if to == "" {
+			to = "sg"
+		}
+		got[e.Name] = stackstest.Str(e, "ipProtocol") + "/" + jsonNum(stackstest.Num(e, "fromPort")) + " to " + to
+	}
+	want := map[string]string{
+		"compute-web-app-https":               "tcp/443 to 0.0.0.0/0",
+		"compute-web-app-to-database-main":    "tcp/3306 to sg",
+		"compute-web-app-to-cache-sessions":   "tcp/6379 to sg",
+		"compute-worker-app-https":            "tcp/443 to 0.0.0.0/0",
+		"compute-worker-app-to-database-main": "tcp/3306 to sg",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("server egress\n got %v\nwant %v", got, want)
+	}
+}
+
+func jsonNum(f float64) string {
+	b, _ := json.Marshal(f)
+	return string(b)
+}
