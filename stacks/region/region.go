@@ -203,6 +203,7 @@ func (reg *Region) watchList(r *spec.Region) *observability.ObservabilityArgs {
 	args := &observability.ObservabilityArgs{
 		KMSKeyARN:        reg.Key.KeyARN,
 		AlarmEmail:       r.Alarms.Email,
+		AlarmHTTPS:       r.Alarms.HTTPS,
 		LogRetentionDays: r.Logs.RetentionDays,
 	}
 	for i, s := range r.Servers {
