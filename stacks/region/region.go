@@ -101,6 +101,7 @@ func New(ctx *pulumi.Context, r *spec.Region) (*Region, error) {
 		FlowLogs:         *r.Network.FlowLogs,
 		LogRetentionDays: r.Logs.RetentionDays,
 		KMSKeyARN:        key,
+		PrivateLink:      r.Network.InterfaceEndpoints == nil || *r.Network.InterfaceEndpoints,
 	}, use); err != nil {
 		return nil, err
 	}
