@@ -48,9 +48,9 @@ type Network struct {
 	// FlowLogs turns VPC flow logs on (default true).
 	FlowLogs *bool `yaml:"flowLogs,omitempty" json:"flowLogs,omitempty" desc:"VPC flow logs to CloudWatch (default true)"`
 	// InterfaceEndpoints puts interface VPC endpoints for the AWS services private
-	// servers call (SSM, logs, monitoring, KMS, Secrets Manager, SQS, STS) in the
+	// servers call (SSM, logs, monitoring, KMS, Secrets Manager, SQS) in the
 	// private subnets (default true; billed per endpoint and AZ-hour).
-	InterfaceEndpoints *bool `yaml:"interfaceEndpoints,omitempty" json:"interfaceEndpoints,omitempty" desc:"interface VPC endpoints for SSM, logs, monitoring, KMS, Secrets Manager, SQS and STS in the private subnets (default true)"`
+	InterfaceEndpoints *bool `yaml:"interfaceEndpoints,omitempty" json:"interfaceEndpoints,omitempty" desc:"interface VPC endpoints for SSM, logs, monitoring, KMS, Secrets Manager and SQS in the private subnets (default true)"`
 }
 
 // AZs is either a count or an explicit list of availability zone names.
