@@ -21,7 +21,9 @@ type RegionStatus struct {
 	Resources int `json:"resources"`
 	// Pending are operations an interrupted run left unfinished.
 	Pending []engine.PendingOperation `json:"pending,omitempty"`
-	Err     error                     `json:"-"`
+	// Alarms says whom the region's alarms reach; nil when nothing is deployed.
+	Alarms *AlarmReach `json:"alarms,omitempty"`
+	Err    error       `json:"-"`
 }
 
 // Status lists every region: those with a file (deployed or not) and the stacks the
@@ -66,16 +68,21 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 		if !deployed || st.Err != nil {
 			return
 		}
-		var pending []engine.PendingOperation
-		var managed int
-		var err error
-		if st.State != nil { // the listing read it already
-			pending, managed = st.State.PendingOperations(), st.State.Managed()
-		} else {
-			pending, managed, err = s.runner.Pending(ctx, names[i])
+		state, err := st.State, error(nil)
+		if state == nil { // the listing did not read it (not a file:// backend)
+			var read engine.State
+			read, err = s.runner.State(ctx, &spec.Region{Region: names[i]})
+			state = &read
 		}
-		out[i].Pending, out[i].Resources, out[i].Err = pending, managed, err
-		out[i].Deployed = out[i].Deployed || managed > 0 || len(pending) > 0
+		if err != nil {
+			out[i].Err = err
+			return
+		}
+		out[i].Pending, out[i].Resources = state.PendingOperations(), state.Managed()
+		out[i].Deployed = out[i].Deployed || out[i].Resources > 0 || len(out[i].Pending) > 0
+		if out[i].Deployed {
+			out[i].Alarms = alarmReach(*state)
+		}
 	}, nil)
 	return out, nil
 }

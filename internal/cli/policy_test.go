@@ -151,11 +151,11 @@ func TestPolicyRunListsWaivers(t *testing.T) {
 		t.Fatalf("exit code %d, want %d (err %v)", code, ExitPolicyViolation, err)
 	}
 	for _, want := range []string{
-		"DENY policy.waiver eu-west-1 fleet/web: the waiver of security.imdsv2 for fleet/web expired on 2026-05-31; fix what it covers and remove it, or renew it with a new reason and expiry (testdata/waivers/eu-west-1.yaml:49:14)\n",
+		"DENY policy.waiver eu-west-1 fleet/web: the waiver of security.imdsv2 for fleet/web expired on 2026-05-31; fix what it covers and remove it, or renew it with a new reason and expiry (testdata/waivers/eu-west-1.yaml:51:14)\n",
 		"WAIVED ha.nat-per-az eu-west-1 network: the network has 1 NAT gateway for private subnets in 3 availability zones (eu-west-1a, eu-west-1b, eu-west-1c)",
 		"(testdata/waivers/eu-west-1.yaml:8:16); waived until 2026-12-31: staging, one NAT gateway is enough (CHG-1)\n",
-		"waiver ha.nat-per-az network until 2026-12-31 (active, covers 1): staging, one NAT gateway is enough (CHG-1) (testdata/waivers/eu-west-1.yaml:42:5)\n",
-		"waiver security.imdsv2 fleet/web until 2026-05-31 (expired, covers 0): vendor agent needs IMDSv1 (CHG-2) (testdata/waivers/eu-west-1.yaml:46:5)\n",
+		"waiver ha.nat-per-az network until 2026-12-31 (active, covers 1): staging, one NAT gateway is enough (CHG-1) (testdata/waivers/eu-west-1.yaml:44:5)\n",
+		"waiver security.imdsv2 fleet/web until 2026-05-31 (expired, covers 0): vendor agent needs IMDSv1 (CHG-2) (testdata/waivers/eu-west-1.yaml:48:5)\n",
 		"eu-west-1: 1 denied, 0 warnings, 1 waived, 2 waivers\n",
 	} {
 		if !strings.Contains(out.String(), want) {
@@ -234,7 +234,7 @@ func TestValidateRunChecksWaivers(t *testing.T) {
 	if code := exitCode(ios, err, false); code != ExitInvalidConfig {
 		t.Fatalf("exit code %d, want %d", code, ExitInvalidConfig)
 	}
-	want := "testdata/waivers/eu-west-1.yaml:49:14: waivers[1].expires: the waiver of security.imdsv2 for fleet/web expired on 2026-05-31; fix what it covers and remove it, or renew it with a new reason and expiry\n" +
+	want := "testdata/waivers/eu-west-1.yaml:51:14: waivers[1].expires: the waiver of security.imdsv2 for fleet/web expired on 2026-05-31; fix what it covers and remove it, or renew it with a new reason and expiry\n" +
 		"1 problem found\n"
 	if out.Len() != 0 || errOut.String() != want {
 		t.Errorf("stdout = %q\nstderr = %q\nwant %q", out.String(), errOut.String(), want)

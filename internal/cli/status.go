@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -62,24 +63,49 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return errors.Join(failed...)
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE")
+	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tALARMS")
 	for _, s := range statuses {
 		last := s.LastUpdate
 		if last == "" {
 			last = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", s.Region, stateText(s), s.Resources, last)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, alarmText(s.Alarms))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	for _, s := range statuses {
+		if a := s.Alarms; a != nil && !a.Reaches() {
+			why := "no subscription"
+			if len(a.Pending) > 0 {
+				why = "only " + strings.Join(a.Pending, ", ") + ", pending until someone follows the link AWS mailed (then run `regionctl refresh " + s.Region + "`)"
+			}
+			fmt.Fprintf(opts.IO.Out, "%s: alarms reach nobody: %s; add alarms.https (a paging endpoint that confirms itself)\n", s.Region, why)
+		}
 		for _, op := range s.Pending {
 			fmt.Fprintf(opts.IO.Out, "%s: interrupted while %s %s %s; run `regionctl refresh %s` to check and clear it\n",
 				s.Region, op.Op, op.Type, op.Name, s.Region)
 		}
 	}
 	return errors.Join(failed...)
+}
+
+// alarmText says whom a region's alarms reach, as of the last up or refresh.
+func alarmText(a *app.AlarmReach) string {
+	switch {
+	case a == nil:
+		return "-"
+	case len(a.Confirmed)+len(a.Pending) == 0:
+		return "none"
+	}
+	var parts []string
+	if len(a.Confirmed) > 0 {
+		parts = append(parts, "confirmed: "+strings.Join(a.Confirmed, ", "))
+	}
+	if len(a.Pending) > 0 {
+		parts = append(parts, "pending: "+strings.Join(a.Pending, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func stateText(s app.RegionStatus) string {

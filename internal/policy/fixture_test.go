@@ -154,6 +154,8 @@ func compliant() *builder {
 	}
 	b.add(n, tNATGateway, "network-eu-west-1-nat-a", `{"subnetId": "subnet-pa"}`)
 	b.add(n, tNATGateway, "network-eu-west-1-nat-b", `{"subnetId": "subnet-pb"}`)
+	b.add(n, tVPCEndpoint, "network-eu-west-1-s3", `{"serviceName": "com.amazonaws.eu-west-1.s3", "vpcEndpointType": "Gateway",
+		"policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceAccount\":\"`+account+`\"}}}]}"}`)
 	b.add(n, tLogGroup, "network-eu-west-1-flow-logs", `{"kmsKeyId": "`+keyARN+`", "retentionInDays": 90}`)
 
 	f := b.comp("Fleet", "compute-web")
@@ -204,6 +206,7 @@ func compliant() *builder {
 	o := b.comp("Observability", "observability-eu-west-1")
 	b.add(o, tTopic, "observability-eu-west-1-alarms", `{"name": "regionctl-alarms", "kmsMasterKeyId": "`+keyARN+`"}`)
 	b.add(o, tSubscription, "observability-eu-west-1-alarms-email", `{"protocol": "email", "endpoint": "oncall@example.com", "topic": "`+topic+`"}`)
+	b.add(o, tSubscription, "observability-eu-west-1-alarms-https-0", `{"protocol": "https", "endpoint": "[secret]", "endpointAutoConfirms": true, "topic": "`+topic+`"}`)
 	alarm := func(name, namespace, dims string) {
 		b.add(o, tAlarm, "observability-eu-west-1-"+name, `{"namespace": "`+namespace+`", "dimensions": `+dims+`, "alarmActions": ["`+topic+`"]}`)
 	}

@@ -186,6 +186,14 @@ var registry = []Rule{
 		Check:   checkAlarms,
 	},
 	{
+		ID: "ha.alarm-endpoint", Severity: Deny,
+		Summary: "alarms notify at least one subscription that confirms without a person (an https paging endpoint that confirms itself, or an AWS endpoint of the account)",
+		Why:     "AWS leaves an email subscription pending until someone follows the link it mails, so until then alarms reach nobody, and a plan cannot see whether anyone did",
+		Fix:     "add alarms.https: [https://events.pagerduty.com/integration/KEY/enqueue] (PagerDuty, Opsgenie) next to alarms.email",
+		Kinds:   []string{spec.KindAlarms},
+		Check:   checkAlarmEndpoint,
+	},
+	{
 		ID: "security.encryption", Severity: Deny,
 		Summary: "databases, caches, queues, buckets, log groups, SNS topics, DynamoDB tables and server volumes are encrypted with the region's own KMS key (caches in transit too)",
 		Why:     "the region's key keeps the data unreadable outside the region and its account, and its use auditable",
@@ -230,6 +238,14 @@ var registry = []Rule{
 		Fix:     "add a public access block with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true (regionctl's buckets have one)",
 		Kinds:   []string{spec.KindBucket},
 		Check:   checkBucketPublicAccess,
+	},
+	{
+		ID: "security.s3-endpoint-policy", Severity: Deny,
+		Summary: "every S3 gateway endpoint has a policy that does not allow every bucket unconditionally",
+		Why:     "without one, anything in the VPC can copy data to a bucket of any account through the endpoint",
+		Fix:     "allow the account's own buckets (aws:ResourceAccount) and the AWS-owned buckets servers read (regionctl's network does)",
+		Kinds:   []string{spec.KindNetwork},
+		Check:   checkS3EndpointPolicy,
 	},
 	{
 		ID: "security.plaintext-secrets", Severity: Deny,

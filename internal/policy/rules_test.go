@@ -181,6 +181,22 @@ var ruleCases = []ruleCase{
 	{"ha.alarms", "load balancer without alarm", func(b *builder) {
 		b.set("observability-eu-west-1-fleet-web-elb-5xx", "dimensions", `{"LoadBalancer": "app/other-alb/1"}`)
 	}, 1, `fleet "web" (aws:lb/loadBalancer:LoadBalancer compute-web-alb) has no CloudWatch alarm on its responses`},
+	// ha.alarm-endpoint
+	{"ha.alarm-endpoint", "only email", func(b *builder) { b.remove("observability-eu-west-1-alarms-https-0") }, 1,
+		"go only to email, which AWS leaves pending"},
+	{"ha.alarm-endpoint", "https that waits for a person", func(b *builder) {
+		b.set("observability-eu-west-1-alarms-https-0", "endpointAutoConfirms", `false`)
+	}, 1, "go only to email and https"},
+	{"ha.alarm-endpoint", "no subscription", func(b *builder) {
+		b.remove("observability-eu-west-1-alarms-https-0").remove("observability-eu-west-1-alarms-email")
+	}, 1, "notify no subscription"},
+	{"ha.alarm-endpoint", "a queue of the account", func(b *builder) {
+		b.remove("observability-eu-west-1-alarms-https-0")
+		b.add("", tSubscription, "to-queue", `{"protocol": "sqs", "endpoint": "arn:aws:sqs:eu-west-1:`+account+`:pages", "topic": "`+topic+`"}`)
+	}, 0, ""},
+	{"ha.alarm-endpoint", "protocol known after apply", func(b *builder) {
+		b.set("observability-eu-west-1-alarms-https-0", "endpointAutoConfirms", `"[unknown]"`)
+	}, 0, ""},
 	{"ha.alarms", "dimension known after apply", func(b *builder) {
 		b.set("observability-eu-west-1-fleet-web-elb-5xx", "dimensions", `{"LoadBalancer": "[unknown]"}`)
 	}, 0, ""},
@@ -283,6 +299,16 @@ var ruleCases = []ruleCase{
 	{"security.bucket-public-access", "a setting off", func(b *builder) {
 		b.set("storage-uploads-public-access", "restrictPublicBuckets", `false`)
 	}, 1, "has a public access block with restrictPublicBuckets off"},
+	// security.s3-endpoint-policy
+	{"security.s3-endpoint-policy", "no policy", func(b *builder) { b.set("network-eu-west-1-s3", "policy", `""`) }, 1,
+		"has no policy, so it admits every bucket of every account"},
+	{"security.s3-endpoint-policy", "allow everything", func(b *builder) {
+		b.set("network-eu-west-1-s3", "policy", `"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}}"`)
+	}, 1, "allows every bucket without a condition"},
+	{"security.s3-endpoint-policy", "policy known after apply", func(b *builder) { b.set("network-eu-west-1-s3", "policy", `"[unknown]"`) }, 0, ""},
+	{"security.s3-endpoint-policy", "interface endpoint of another service", func(b *builder) {
+		b.add("", tVPCEndpoint, "ssm", `{"serviceName": "com.amazonaws.eu-west-1.ssm", "vpcEndpointType": "Interface"}`)
+	}, 0, ""},
 	{"security.bucket-public-access", "no block", func(b *builder) { b.remove("storage-uploads-public-access") }, 1, "has no public access block"},
 
 	// security.plaintext-secrets

@@ -48,6 +48,10 @@ func ApplyDefaults(r *Region) {
 		on := true
 		n.FlowLogs = &on
 	}
+	if n.InterfaceEndpoints == nil {
+		on := true
+		n.InterfaceEndpoints = &on
+	}
 	r.AZNames = azNames(r.Region, n.AZs)
 
 	for i := range r.Servers {

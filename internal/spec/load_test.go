@@ -331,7 +331,8 @@ func TestDefaultsAndExplicitValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := regions[0] // the minimal file: every optional field defaulted
-	if r.Network.AZs.Count != DefaultAZCount || r.Network.NATGateways != NATPerAZ || r.Network.FlowLogs == nil || !*r.Network.FlowLogs {
+	if r.Network.AZs.Count != DefaultAZCount || r.Network.NATGateways != NATPerAZ || r.Network.FlowLogs == nil || !*r.Network.FlowLogs ||
+		r.Network.InterfaceEndpoints == nil || !*r.Network.InterfaceEndpoints {
 		t.Errorf("network defaults: %+v", r.Network)
 	}
 	if r.Logs.RetentionDays != DefaultLogRetentionDays {
@@ -350,8 +351,11 @@ func TestDefaultsAndExplicitValues(t *testing.T) {
 	if got := r.Network.AZs.Names; !reflect.DeepEqual(got, []string{"us-east-1a", "us-east-1c", "us-east-1f"}) || !reflect.DeepEqual(r.AZNames, got) {
 		t.Errorf("AZ names: %v, AZNames %v", got, r.AZNames)
 	}
-	if *r.Buckets[0].NoncurrentVersionDays != 0 || *r.Network.FlowLogs {
+	if *r.Buckets[0].NoncurrentVersionDays != 0 || *r.Network.FlowLogs || *r.Network.InterfaceEndpoints {
 		t.Error("explicit 0 / false replaced by a default")
+	}
+	if len(r.Alarms.HTTPS) != 1 || !strings.HasPrefix(r.Alarms.HTTPS[0], "https://") {
+		t.Errorf("alarms.https: %q", r.Alarms.HTTPS)
 	}
 	if r.Tags["cost center"] != "hosting us" || !r.Features["sms"] {
 		t.Errorf("maps: %v %v", r.Tags, r.Features)

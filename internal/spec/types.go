@@ -47,6 +47,10 @@ type Network struct {
 	NATGateways string `yaml:"natGateways,omitempty" json:"natGateways,omitempty" desc:"perAz (default) or single" enum:"perAz,single"`
 	// FlowLogs turns VPC flow logs on (default true).
 	FlowLogs *bool `yaml:"flowLogs,omitempty" json:"flowLogs,omitempty" desc:"VPC flow logs to CloudWatch (default true)"`
+	// InterfaceEndpoints puts interface VPC endpoints for the AWS services private
+	// servers call (SSM, logs, monitoring, KMS, Secrets Manager, SQS) in the
+	// private subnets (default true; billed per endpoint and AZ-hour).
+	InterfaceEndpoints *bool `yaml:"interfaceEndpoints,omitempty" json:"interfaceEndpoints,omitempty" desc:"interface VPC endpoints for SSM, logs, monitoring, KMS, Secrets Manager and SQS in the private subnets (default true)"`
 }
 
 // AZs is either a count or an explicit list of availability zone names.
@@ -147,6 +151,10 @@ type Bucket struct {
 // Alarms says where CloudWatch alarms are sent.
 type Alarms struct {
 	Email string `yaml:"email" json:"email" desc:"address subscribed to the alarm topic"`
+	// HTTPS are paging endpoints (PagerDuty, Opsgenie) that confirm their subscription
+	// themselves, so alarms reach someone from the first up. A URL usually embeds an
+	// integration key: the program passes it as a secret.
+	HTTPS []string `yaml:"https,omitempty" json:"https,omitempty" desc:"https:// URLs of paging services that confirm SNS subscriptions themselves (PagerDuty, Opsgenie); kept secret in state"`
 }
 
 // Logs holds region-wide log settings.

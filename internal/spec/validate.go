@@ -227,6 +227,7 @@ func tagText(s string) bool {
 }
 
 func (c *checker) alarms() {
+	c.alarmHTTPS()
 	email := c.r.Alarms.Email
 	if email == "" {
 		c.errf("alarms.email", "the alarm address is empty; give the on-call address alarms go to")

@@ -75,6 +75,12 @@ func TestFakeAttributes(t *testing.T) {
 		{"aws:s3/bucketV2:BucketV2", "b", resource.PropertyMap{"bucket": str("uploads-eu-west-1-123456789012")}, `^uploads-eu-west-1-123456789012$`,
 			map[string]string{"arn": `^arn:aws:s3:::uploads-eu-west-1-123456789012$`, "bucketRegionalDomainName": `\.s3\.eu-west-1\.amazonaws\.com$`}},
 		{"aws:sns/topic:Topic", "t", resource.PropertyMap{"name": str("regionctl-alarms")}, `^arn:aws:sns:eu-west-1:123456789012:regionctl-alarms$`, nil},
+		{"aws:ec2/vpcEndpoint:VpcEndpoint", "s3", resource.PropertyMap{"vpcEndpointType": str("Gateway"), "serviceName": str("com.amazonaws.eu-west-1.s3")},
+			`^vpce-[0-9a-f]{17}$`, map[string]string{"prefixListId": `^pl-[0-9a-f]{8}$`}},
+		{"aws:ec2/vpcEndpoint:VpcEndpoint", "ssm", resource.PropertyMap{"vpcEndpointType": str("Interface"), "serviceName": str("com.amazonaws.eu-west-1.ssm"),
+			"subnetIds": resource.NewArrayProperty([]resource.PropertyValue{str("subnet-1"), str("subnet-2")})},
+			`^vpce-[0-9a-f]{17}$`, map[string]string{"dnsEntries[0].dnsName": `^vpce-[0-9a-f]{17}-[0-9a-f]{8}\.ssm\.eu-west-1\.vpce\.amazonaws\.com$`,
+				"networkInterfaceIds[1]": `^eni-[0-9a-f]{17}$`}},
 		{"aws:cloudwatch/logGroup:LogGroup", "lg", resource.PropertyMap{"name": str("/regionctl/app/web")}, `^/regionctl/app/web$`,
 			map[string]string{"arn": `^arn:aws:logs:eu-west-1:123456789012:log-group:/regionctl/app/web$`}},
 		{"aws:acm/certificate:Certificate", "cert", nil, `^cert-id$`, map[string]string{"arn": `^arn:aws:acm:eu-west-1:123456789012:cert$`}},
@@ -98,7 +104,11 @@ func TestFakeAttributes(t *testing.T) {
 				}
 			}
 			for k, re := range tt.outputs {
-				v, ok := out[resource.PropertyKey(k)]
+				path, err := resource.ParsePropertyPath(k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v, ok := path.Get(resource.NewObjectProperty(out))
 				if !ok || !v.IsString() || !regexp.MustCompile(re).MatchString(v.StringValue()) {
 					t.Errorf("output %s = %v, want %s", k, v, re)
 				}
@@ -252,6 +262,29 @@ func BenchmarkNewResource(b *testing.B) {
 		i++
 		if _, _, err := rec.NewResource(register("aws:rds/cluster:Cluster", fmt.Sprint("c", i), component, inputs)); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// An email subscription stays pending until a person confirms it; an https endpoint
+// that confirms itself, and an SQS queue of the account, do not.
+func TestSubscriptionPending(t *testing.T) {
+	for _, tt := range []struct {
+		protocol     string
+		autoConfirms bool
+		pending      bool
+	}{
+		{"email", false, true},
+		{"email", true, true}, // the flag means nothing to a mailbox
+		{"https", false, true},
+		{"https", true, false},
+		{"sqs", false, false},
+	} {
+		in := resource.PropertyMap{"protocol": str(tt.protocol), "endpointAutoConfirms": resource.NewBoolProperty(tt.autoConfirms),
+			"topic": str("arn:aws:sns:eu-west-1:123456789012:regionctl-alarms")}
+		_, out := mockaws.Attributes(region, account, "aws:sns/topicSubscription:TopicSubscription", "sub", in)
+		if got := out["pendingConfirmation"]; !got.IsBool() || got.BoolValue() != tt.pending {
+			t.Errorf("%s (auto-confirms %v): pendingConfirmation %v, want %v", tt.protocol, tt.autoConfirms, got, tt.pending)
 		}
 	}
 }

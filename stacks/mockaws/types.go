@@ -75,13 +75,7 @@ var byType = map[string]attributes{
 		f.set("arn", f.arn("ec2", "vpc-flow-log/"+id))
 		return id
 	},
-	"aws:ec2/vpcEndpoint:VpcEndpoint": func(f *fake) string {
-		id := "vpce-" + f.hex(0, 17)
-		f.set("arn", f.arn("ec2", "vpc-endpoint/"+id))
-		f.set("prefixListId", "pl-"+f.hex(1, 8))
-		f.set("state", "available")
-		return id
-	},
+	"aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
 	"aws:ec2/securityGroup:SecurityGroup": func(f *fake) string {
 		id := "sg-" + f.hex(0, 17)
 		f.set("arn", f.arn("ec2", "security-group/"+id))
@@ -307,6 +301,9 @@ var byType = map[string]attributes{
 		arn := f.str("topic") + ":" + f.uuid()
 		f.set("arn", arn)
 		f.set("ownerId", f.r.accountID)
+		pending := SubscriptionPending(f.str("protocol"), f.flag("endpointAutoConfirms"))
+		f.out["pendingConfirmation"] = resource.NewBoolProperty(pending)
+		f.out["confirmationWasAuthenticated"] = resource.NewBoolProperty(!pending)
 		return arn
 	},
 	"aws:cloudwatch/logGroup:LogGroup": func(f *fake) string {
@@ -342,6 +339,49 @@ func securityGroupRule(f *fake) string {
 }
 
 func byBucket(f *fake) string { return f.str("bucket") }
+
+// vpcEndpoint fakes a gateway endpoint (a prefix list for route tables) or an
+// interface endpoint (a network interface per subnet and the DNS names AWS gives it).
+func vpcEndpoint(f *fake) string {
+	id := "vpce-" + f.hex(0, 17)
+	f.set("arn", f.arn("ec2", "vpc-endpoint/"+id))
+	f.set("state", "available")
+	f.set("ownerId", f.r.accountID)
+	if f.str("vpcEndpointType") != "Interface" {
+		f.set("prefixListId", "pl-"+f.hex(1, 8))
+		return id
+	}
+	var enis []resource.PropertyValue
+	if subnets, ok := f.in["subnetIds"]; ok && subnets.IsArray() {
+		for i := range subnets.ArrayValue() {
+			enis = append(enis, resource.NewStringProperty("eni-"+f.hex(10+i, 17)))
+		}
+	}
+	f.out["networkInterfaceIds"] = resource.NewArrayProperty(enis)
+	// com.amazonaws.eu-west-1.ssm → vpce-...-xxxxxxxx.ssm.eu-west-1.vpce.amazonaws.com
+	service := strings.TrimPrefix(f.str("serviceName"), "com.amazonaws."+f.r.region+".")
+	host := id + "-" + f.hex(2, 8) + "." + service + "." + f.r.region + ".vpce." + f.r.dnsSuffix
+	entry := resource.PropertyMap{
+		"dnsName":      resource.NewStringProperty(host),
+		"hostedZoneId": resource.NewStringProperty("Z" + strings.ToUpper(f.hex(3, 13))),
+	}
+	f.out["dnsEntries"] = resource.NewArrayProperty([]resource.PropertyValue{resource.NewObjectProperty(entry)})
+	return id
+}
+
+// SubscriptionPending is whether AWS leaves a new SNS subscription pending until its
+// endpoint's owner confirms it: always for email, for HTTP/S unless the endpoint
+// confirms by itself (the provider then waits for it); never for AWS endpoints of the
+// same account (SQS, Lambda, Firehose).
+func SubscriptionPending(protocol string, endpointAutoConfirms bool) bool {
+	switch protocol {
+	case "email", "email-json":
+		return true
+	case "http", "https":
+		return !endpointAutoConfirms
+	}
+	return false
+}
 
 // iamPath normalises an IAM path for an ARN: "" → "/", always slash-delimited.
 func iamPath(p string) string {

@@ -40,6 +40,8 @@ type NetworkArgs struct {
 	// the region's data stores outlive a destroy (retainOnDelete) and keep their
 	// network interfaces there, so AWS would refuse to delete either (DependencyViolation).
 	RetainData bool
+	// PrivateLink adds interface endpoints for InterfaceServices (endpoints.go).
+	PrivateLink bool
 }
 
 // Network is a region's VPC and everything routing in it.
@@ -222,14 +224,25 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 
 	// S3 through a gateway endpoint: free, keeps S3 traffic off the NAT gateways and
 	// lets the isolated tier reach S3 (backups, artefacts) without a route out.
+	s3Policy, err := S3EndpointPolicy(args.Region, args.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("network %s: %w", name, err)
+	}
 	if _, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
 		VpcId:           vpc.ID(),
+		Policy:          pulumi.String(s3Policy),
 		ServiceName:     pulumi.String("com.amazonaws." + args.Region + ".s3"),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   append(append(pulumi.StringArray{}, privateRTIDs...), isolatedRT.ID().ToStringOutput()),
 		Tags:            nameTag(name + "-s3"),
 	}, parent); err != nil {
 		return nil, err
+	}
+
+	if args.PrivateLink {
+		if err := interfaceEndpoints(ctx, name, args, vpc, subnets[spec.TierPrivate], parent); err != nil {
+			return nil, err
+		}
 	}
 
 	flowLogGroup := pulumi.String("").ToStringOutput()

@@ -59,6 +59,7 @@ func args(r *spec.Region) *network.NetworkArgs {
 		FlowLogs:         *r.Network.FlowLogs,
 		LogRetentionDays: r.Logs.RetentionDays,
 		KMSKeyARN:        pulumi.String(stackstest.KeyARN),
+		PrivateLink:      *r.Network.InterfaceEndpoints,
 	}
 }
 

@@ -21,6 +21,9 @@ type ObservabilityArgs struct {
 	KMSKeyARN pulumi.StringInput
 	// AlarmEmail is subscribed to the alarm topic.
 	AlarmEmail string
+	// AlarmHTTPS are paging endpoints that confirm their subscription themselves; each
+	// is passed as a secret (the URL usually embeds an integration key).
+	AlarmHTTPS []string
 	// LogRetentionDays is the application log groups' retention.
 	LogRetentionDays int
 
@@ -92,6 +95,9 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 		Protocol: pulumi.String("email"),
 		Endpoint: pulumi.String(args.AlarmEmail),
 	}, parent); err != nil {
+		return nil, err
+	}
+	if err := pagers(ctx, name, topic.Arn, args.AlarmHTTPS, parent); err != nil {
 		return nil, err
 	}
 

@@ -1,6 +1,8 @@
 package observability_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -135,4 +137,59 @@ func TestMissingEmail(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "email") {
 		t.Fatalf("err = %v, want a missing email", err)
 	}
+}
+
+// Each paging endpoint is an https subscription that confirms itself, with a delivery
+// policy SNS accepts, and its URL (an integration key) is a secret.
+func TestPagers(t *testing.T) {
+	urls := []string{
+		"https://events.pagerduty.com/integration/00000000000000000000000000000000/enqueue",
+		"https://api.opsgenie.com/v1/json/cloudwatch?apiKey=00000000-0000-0000-0000-000000000000",
+	}
+	var topic func() string
+	regs := stackstest.Run(t, stackstest.Region(), func(ctx *pulumi.Context, p pulumi.ResourceOption) error {
+		a := args()
+		a.AlarmHTTPS = urls
+		o, err := observability.NewObservability(ctx, "observability-eu-west-1", a, p)
+		if err != nil {
+			return err
+		}
+		topic = stackstest.Capture[string](o.AlarmTopicARN)
+		return nil
+	})
+	stackstest.CheckInvariants(t, regs)
+	if n := len(regs.OfType("aws:sns/topicSubscription:TopicSubscription")); n != 3 {
+		t.Errorf("%d subscriptions, want the email and 2 https", n)
+	}
+	for i, u := range urls {
+		sub := regs.Named(t, "aws:sns/topicSubscription:TopicSubscription", fmt.Sprintf("observability-eu-west-1-alarms-https-%d", i))
+		if stackstest.Str(sub, "protocol") != "https" || stackstest.Str(sub, "endpoint") != u || stackstest.Str(sub, "topic") != topic() {
+			t.Errorf("subscription %d: %v", i, sub.Inputs)
+		}
+		if v := sub.Inputs["endpoint"]; !v.IsSecret() {
+			t.Errorf("subscription %d: the endpoint is not a secret", i)
+		}
+		if !stackstest.Bool(sub, "endpointAutoConfirms") || stackstest.Num(sub, "confirmationTimeoutInMinutes") != observability.PagerConfirmationMinutes {
+			t.Errorf("subscription %d does not wait for its own confirmation: %v", i, sub.Inputs)
+		}
+		raw := stackstest.Str(sub, "deliveryPolicy")
+		var doc struct {
+			Healthy map[string]any `json:"healthyRetryPolicy"`
+		}
+		if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+			t.Fatalf("delivery policy %q: %v", raw, err)
+		}
+		n := func(k string) float64 { f, _ := doc.Healthy[k].(float64); return f }
+		// SNS refuses a policy whose retries can take longer than 3,600 seconds; bound it
+		// by every retry waiting the longest delay.
+		if n("numRetries")*n("maxDelayTarget") >= 3600 || n("numNoDelayRetries")+n("numMinDelayRetries")+n("numMaxDelayRetries") > n("numRetries") ||
+			n("minDelayTarget") < 1 || n("minDelayTarget") > n("maxDelayTarget") {
+			t.Errorf("delivery policy %s is not one SNS accepts", raw)
+		}
+		if n("numRetries") <= 3 {
+			t.Errorf("delivery policy %s retries no longer than SNS's default", raw)
+		}
+	}
+	// The email subscription stays as it was: its logical name is a contract.
+	regs.Named(t, "aws:sns/topicSubscription:TopicSubscription", "observability-eu-west-1-alarms-email")
 }

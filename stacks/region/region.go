@@ -120,6 +120,7 @@ func NewWith(ctx *pulumi.Context, r *spec.Region, opts Options) (*Region, error)
 		LogRetentionDays: r.Logs.RetentionDays,
 		KMSKeyARN:        key,
 		RetainData:       len(r.Databases)+len(r.Caches) > 0,
+		PrivateLink:      r.Network.InterfaceEndpoints == nil || *r.Network.InterfaceEndpoints,
 	}, use); err != nil {
 		return nil, err
 	}
@@ -269,6 +270,7 @@ func (reg *Region) watchList(r *spec.Region) *observability.ObservabilityArgs {
 	args := &observability.ObservabilityArgs{
 		KMSKeyARN:        reg.Key.KeyARN,
 		AlarmEmail:       r.Alarms.Email,
+		AlarmHTTPS:       r.Alarms.HTTPS,
 		LogRetentionDays: r.Logs.RetentionDays,
 	}
 	for i, s := range r.Servers {

@@ -55,12 +55,12 @@ func TestReferenceRegion(t *testing.T) {
 		"aws:ec2/routeTable:RouteTable":                       5,
 		"aws:ec2/route:Route":                                 4,
 		"aws:ec2/routeTableAssociation:RouteTableAssociation": 9,
-		"aws:ec2/vpcEndpoint:VpcEndpoint":                     1,
+		"aws:ec2/vpcEndpoint:VpcEndpoint":                     9, // S3 gateway, 8 interface
 		"aws:ec2/flowLog:FlowLog":                             1,
 		"aws:iam/rolePolicy:RolePolicy":                       3, // flow logs, web and worker access
 
-		"aws:ec2/securityGroup:SecurityGroup":                       5, // web app+alb, worker app, database, cache
-		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 5, // alb:80, app<-alb, db<-web/worker, cache<-web
+		"aws:ec2/securityGroup:SecurityGroup":                       6, // web app+alb, worker app, database, cache, interface endpoints
+		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 6, // alb:80, app<-alb, db<-web/worker, cache<-web, endpoints<-VPC:443
 		"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   6, // alb->app, web/worker 443, web->db/cache, worker->db
 		"aws:ec2/launchTemplate:LaunchTemplate":                     2,
 		"aws:autoscaling/group:Group":                               2,
