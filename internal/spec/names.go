@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -88,3 +89,13 @@ var (
 )
 
 var bucketNameRE = regexp.MustCompile(bucketNamePattern)
+
+// TargetGroupName is the name of a load-balanced fleet's target group: <fleet>-tg, with
+// the port when it is not the default, so that a new port (which replaces the group)
+// gives the new group a name of its own.
+func TargetGroupName(fleet string, port int) string {
+	if port == DefaultServerPort || port == 0 {
+		return fleet + "-tg"
+	}
+	return fleet + "-tg" + strconv.Itoa(port)
+}

@@ -53,6 +53,10 @@ func (c *checker) server(at string, s *Server) {
 		}
 	}
 	c.between(f("port"), c.num(f("port"), s.Port), 1, 65535)
+	if tg := TargetGroupName(s.Name, s.Port); s.LoadBalancer != nil && len(tg) > 32 && len(s.Name) <= maxServerName {
+		c.errf(f("port"), "the target group would be named %s, %d characters; AWS allows 32: shorten the fleet name or use port %d",
+			tg, len(tg), DefaultServerPort)
+	}
 	switch p := s.HealthCheckPath; {
 	case !strings.HasPrefix(p, "/"):
 		c.errf(f("healthCheckPath"), "%s must start with /, like /healthz", quote(p))

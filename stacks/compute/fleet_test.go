@@ -372,3 +372,19 @@ func TestBadFleet(t *testing.T) {
 		})
 	}
 }
+
+// A new port replaces the target group; its name follows the port, so the new group is
+// created next to the old one the listener still uses (AWS refuses to delete that).
+func TestTargetGroupNameFollowsPort(t *testing.T) {
+	for _, tt := range []struct {
+		port int
+		want string
+	}{{spec.DefaultServerPort, "web-tg"}, {9090, "web-tg9090"}} {
+		s := web(&spec.LoadBalancer{Public: true, CertificateARN: certARN})
+		s.Port = tt.port
+		res := run(t, s)
+		if got := stackstest.Str(res.regs.Named(t, tgType, "compute-web-tg"), "name"); got != tt.want {
+			t.Errorf("port %d: target group %s, want %s", tt.port, got, tt.want)
+		}
+	}
+}

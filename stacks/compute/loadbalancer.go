@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/internal/spec"
 	"github.com/regionctl/regionctl/stacks/internal/sgrule"
 )
 
@@ -83,7 +84,10 @@ func newLoadBalancer(ctx *pulumi.Context, name string, args *FleetArgs, appSG *e
 		return nil, err
 	}
 	tg, err := lb.NewTargetGroup(ctx, name+"-tg", &lb.TargetGroupArgs{
-		Name:       pulumi.String(s.Name + "-tg"),
+		// A new port or protocol replaces the group, and its fixed name would make the
+		// provider delete the old one first, which AWS refuses while the listener uses it:
+		// the name carries the port, so the new group is created next to the old one.
+		Name:       pulumi.String(spec.TargetGroupName(s.Name, s.Port)),
 		VpcId:      args.VpcID,
 		TargetType: pulumi.String("instance"),
 		Port:       pulumi.Int(s.Port),

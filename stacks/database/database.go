@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -97,7 +98,10 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, err
 	}
 	params, err := rds.NewClusterParameterGroup(ctx, name+"-params", &rds.ClusterParameterGroupArgs{
-		Name:        pulumi.String(db.Name + "-params"),
+		// The family follows the major version, and a new family replaces the group:
+		// the name carries the family so the new group is created while the cluster
+		// still uses the old one (AWS refuses to delete a group in use).
+		Name:        pulumi.String(db.Name + "-params-" + strings.ReplaceAll(e.family, ".", "")),
 		Family:      pulumi.String(e.family),
 		Description: pulumi.String("Aurora cluster " + db.Name + ": TLS only, audit and slow query logs"),
 		Parameters:  e.parameters,

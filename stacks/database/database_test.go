@@ -158,6 +158,11 @@ func TestCluster(t *testing.T) {
 			if got := stackstest.Str(pg, "family"); got != tt.family {
 				t.Errorf("parameter group family %s, want %s", got, tt.family)
 			}
+			// A major upgrade changes the family, which replaces the group: the new one
+			// must get a name of its own while the cluster still uses the old one.
+			if got, want := stackstest.Str(pg, "name"), tt.db.Name+"-params-"+strings.ReplaceAll(tt.family, ".", ""); got != want {
+				t.Errorf("parameter group name %s, want %s (named after its family)", got, want)
+			}
 			sn := res.regs.Named(t, "aws:rds/subnetGroup:SubnetGroup", "database-"+tt.db.Name+"-subnets")
 			if got := stackstest.Strs(sn, "subnetIds"); !slices.Equal(got, isolatedSubnets) {
 				t.Errorf("subnet group %v, want the isolated subnets", got)
