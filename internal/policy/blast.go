@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/regionctl/regionctl/internal/manifest"
@@ -60,6 +61,33 @@ func checkDelete(c *Context) []Finding {
 		}
 		out = append(out, c.Finding(res, "", "%s would be deleted with its data; put it back in the region file, or if the data is safe elsewhere add %s",
 			c.Describe(res), c.allowExample("delete", res)))
+	}
+	return out
+}
+
+// identifiers are the inputs holding the physical identifier of data-store types whose
+// identifier the program fixes, so a replacement keeps it.
+var identifiers = map[string]string{
+	"aws:rds/cluster:Cluster":                           "clusterIdentifier",
+	"aws:rds/clusterInstance:ClusterInstance":           "identifier",
+	"aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+}
+
+func checkSameIdentifier(c *Context) []Finding {
+	var out []Finding
+	for _, res := range c.Changed(manifest.OpReplace) {
+		prop, ok := identifiers[res.Type]
+		if !ok || !res.RetainOnDelete || slices.Contains(res.ReplaceKeys, prop) {
+			continue
+		}
+		id, _ := res.Inputs[prop].(string)
+		because := ""
+		if len(res.ReplaceKeys) > 0 {
+			because = fmt.Sprintf(" because %s changed", andList(res.ReplaceKeys))
+		}
+		out = append(out, c.Finding(res, "", "%s would be replaced%s under the same identifier %q: the old one is retained and keeps %q in AWS, so creating the new one fails and no allowance changes that; "+
+			"undo the change, or add the new store under a new name, move the data, and remove this entry with allow: [{delete: %s, reason: ..., expires: ...}]",
+			c.Describe(res), because, id, id, c.RefOf(res)))
 	}
 	return out
 }

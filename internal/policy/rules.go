@@ -312,6 +312,15 @@ var registry = []Rule{
 		Unwaivable: "allow the replacement by name instead: allow: [{replace: database/NAME, reason: ..., expires: ...}]",
 	},
 	{
+		ID: "blast.same-identifier", Severity: Deny,
+		Summary:    "a retained data store is never replaced under the identifier it already has",
+		Why:        "the old one stays in AWS (retainOnDelete) under that identifier, so AWS refuses to create the new one and the replacement cannot finish, allowed or not",
+		Fix:        "keep the old store and add the new one under a new name; move the data; then remove the old entry (allow: [{delete: ...}])",
+		Kinds:      dataStores,
+		Check:      checkSameIdentifier,
+		Unwaivable: "no waiver or allowance can give two stores one identifier: add the new store under a new name instead",
+	},
+	{
 		ID: RuleBlastDelete, Severity: Deny,
 		Summary:    "a preview does not delete a stateful resource, unless the region file allows it by name",
 		Why:        "deleting a data store deletes its data",

@@ -403,6 +403,20 @@ var ruleCases = []ruleCase{
 	}, 1, "because bucket and objectLockEnabled changed"},
 	{"blast.replace", "cluster instance replaced", func(b *builder) { b.res("database-main-2").Op = manifest.OpReplace }, 0, ""},
 
+	// blast.same-identifier
+	{"blast.same-identifier", "database replaced under a new identifier", func(b *builder) {
+		r := b.res("database-main-cluster")
+		r.Op, r.ReplaceKeys = manifest.OpReplace, []string{"clusterIdentifier", "engine"}
+	}, 0, ""},
+	{"blast.same-identifier", "database replaced under its identifier", func(b *builder) {
+		r := b.res("database-main-cluster")
+		r.Op, r.ReplaceKeys = manifest.OpReplace, []string{"engine"}
+	}, 1, `would be replaced because engine changed under the same identifier "main": the old one is retained`},
+	{"blast.same-identifier", "cache instance replaced", func(b *builder) {
+		r := b.res("cache-sessions-redis")
+		r.Op, r.ReplaceKeys = manifest.OpReplace, []string{"kmsKeyId"}
+	}, 1, `under the same identifier "sessions"`},
+
 	// blast.delete
 	{"blast.delete", "queue deleted", func(b *builder) { b.res("queue-events-dlq").Op = manifest.OpDelete }, 1,
 		`queue "events" (aws:sqs/queue:Queue queue-events-dlq) would be deleted with its data`},
