@@ -315,6 +315,13 @@ func TestE2EAllowedReplacementAndDeletion(t *testing.T) {
 	}
 	e.edit("eu-west-1", "  - name: events\n    fifo: true\n", "  - name: events\n")
 	e.appendRegion("eu-west-1", "allow:\n  - replace: database/main\n    reason: engine change, data migrated and checked (CHG-1300)\n    expires: 2026-12-31\n")
+	// Allowed, but the old cluster is retained under "main": the new one needs an
+	// identifier of its own, and the guardrail says so before anything is applied.
+	out, _ = e.mustRun(nil, ExitPolicyViolation, "up", "eu-west-1", "--rehearse", "--yes")
+	if !strings.Contains(out, "blast.same-identifier") || !strings.Contains(out, "identifier: main-2") {
+		t.Errorf("a replacement under the same identifier must be refused with the fix:\n%s", out)
+	}
+	e.edit("eu-west-1", "engine: aurora-postgresql", "identifier: main-2\n    engine: aurora-postgresql")
 	if c := changesOf(t, first(e.mustRun(nil, ExitOK, "up", "eu-west-1", "--rehearse", "--yes", "--json")), "eu-west-1"); c.Replace < 1 {
 		t.Errorf("allowed replacement: %+v, want it applied", c)
 	}

@@ -156,7 +156,7 @@ func TestPolicyRunListsWaivers(t *testing.T) {
 		"(testdata/waivers/eu-west-1.yaml:8:16); waived until 2026-12-31: staging, one NAT gateway is enough (CHG-1)\n",
 		"waiver ha.nat-per-az network until 2026-12-31 (active, covers 1): staging, one NAT gateway is enough (CHG-1) (testdata/waivers/eu-west-1.yaml:44:5)\n",
 		"waiver security.imdsv2 fleet/web until 2026-05-31 (expired, covers 0): vendor agent needs IMDSv1 (CHG-2) (testdata/waivers/eu-west-1.yaml:48:5)\n",
-		"eu-west-1: 1 denied, 0 warnings, 1 waived, 2 waivers\n",
+		"eu-west-1: 1 denied, 4 warnings, 1 waived, 2 waivers\n", // the warnings: no fleet uses the stores
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out.String())

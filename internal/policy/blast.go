@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/regionctl/regionctl/internal/manifest"
@@ -85,9 +86,19 @@ func checkSameIdentifier(c *Context) []Finding {
 		if len(res.ReplaceKeys) > 0 {
 			because = fmt.Sprintf(" because %s changed", andList(res.ReplaceKeys))
 		}
-		out = append(out, c.Finding(res, "", "%s would be replaced%s under the same identifier %q: the old one is retained and keeps %q in AWS, so creating the new one fails and no allowance changes that; "+
-			"undo the change, or add the new store under a new name, move the data, and remove this entry with allow: [{delete: %s, reason: ..., expires: ...}]",
-			c.Describe(res), because, id, id, c.RefOf(res)))
+		out = append(out, c.Finding(res, "", "%s would be replaced%s under the same identifier %q: the old one is retained and keeps %q in AWS, so creating the new one fails, allowed or not; "+
+			"undo the change, or give %s a new identifier in its entry (identifier: %s) next to the allowance",
+			c.Describe(res), because, id, id, c.RefOf(res), nextIdentifier(id)))
 	}
 	return out
+}
+
+// nextIdentifier suggests the identifier after id: main → main-2, main-2 → main-3.
+func nextIdentifier(id string) string {
+	if i := strings.LastIndexByte(id, '-'); i > 0 {
+		if n, err := strconv.Atoi(id[i+1:]); err == nil {
+			return id[:i+1] + strconv.Itoa(n+1)
+		}
+	}
+	return id + "-2"
 }

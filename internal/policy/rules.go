@@ -315,10 +315,10 @@ var registry = []Rule{
 		ID: "blast.same-identifier", Severity: Deny,
 		Summary:    "a retained data store is never replaced under the identifier it already has",
 		Why:        "the old one stays in AWS (retainOnDelete) under that identifier, so AWS refuses to create the new one and the replacement cannot finish, allowed or not",
-		Fix:        "keep the old store and add the new one under a new name; move the data; then remove the old entry (allow: [{delete: ...}])",
+		Fix:        "give the entry a new identifier (identifier: NAME-2) next to the allowance to replace it; the old store stays until deleted by hand",
 		Kinds:      dataStores,
 		Check:      checkSameIdentifier,
-		Unwaivable: "no waiver or allowance can give two stores one identifier: add the new store under a new name instead",
+		Unwaivable: "no waiver or allowance can give two stores one identifier: set a new identifier in the entry instead",
 	},
 	{
 		ID: RuleBlastDelete, Severity: Deny,

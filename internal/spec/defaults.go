@@ -87,8 +87,14 @@ func ApplyDefaults(r *Region) {
 		if d.MaintenanceWindow == "" {
 			d.MaintenanceWindow = DefaultMaintenanceWindow
 		}
+		if d.Identifier == "" {
+			d.Identifier = d.Name
+		}
 	}
 	for i := range r.Caches {
+		if r.Caches[i].Identifier == "" {
+			r.Caches[i].Identifier = r.Caches[i].Name
+		}
 		if r.Caches[i].EngineVersion == "" {
 			r.Caches[i].EngineVersion = DefaultCacheEngineVersion
 		}

@@ -103,6 +103,9 @@ type LoadBalancer struct {
 // Database is an Aurora cluster: one writer and readers across AZs.
 type Database struct {
 	Name string `yaml:"name" json:"name" desc:"cluster name, lowercase letters, digits and hyphens"`
+	// Identifier is the cluster's identifier in AWS (default Name). A replacement keeps
+	// the old cluster (retained) under its identifier, so a new one needs a new one.
+	Identifier string `yaml:"identifier,omitempty" json:"identifier,omitempty" desc:"cluster identifier in AWS (default: name); a replacement needs a new one, since the old cluster is kept"`
 	// Engine is aurora-mysql or aurora-postgresql.
 	Engine        string `yaml:"engine" json:"engine" desc:"aurora-mysql or aurora-postgresql" enum:"aurora-mysql,aurora-postgresql"`
 	EngineVersion string `yaml:"engineVersion" json:"engineVersion" desc:"engine version (8.0.mysql_aurora.3.10.3)"`
@@ -119,6 +122,8 @@ type Database struct {
 // Cache is an ElastiCache Redis replication group with automatic failover.
 type Cache struct {
 	Name string `yaml:"name" json:"name" desc:"replication group name, lowercase letters, digits and hyphens, <= 40"`
+	// Identifier is the replication group id in AWS (default Name); see Database.
+	Identifier string `yaml:"identifier,omitempty" json:"identifier,omitempty" desc:"replication group id in AWS (default: name); a replacement needs a new one, since the old group is kept"`
 	// Engine is redis (the only engine supported).
 	Engine        string `yaml:"engine" json:"engine" desc:"redis" enum:"redis"`
 	EngineVersion string `yaml:"engineVersion,omitempty" json:"engineVersion,omitempty" desc:"engine version (default 7.1)"`

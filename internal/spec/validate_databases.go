@@ -55,6 +55,11 @@ func (c *checker) database(at string, d *Database) {
 	if msg := resourceNameProblem(d.Name, "cluster", maxDatabaseName, "instances are named <name>-N within RDS's 63"); msg != "" {
 		c.errf(f("name"), "%s", msg)
 	}
+	if d.Identifier != "" && d.Identifier != d.Name {
+		if msg := resourceNameProblem(d.Identifier, "cluster identifier", maxDatabaseName, "instances are named <identifier>-N within RDS's 63"); msg != "" {
+			c.errf(f("identifier"), "%s", msg)
+		}
+	}
 	switch {
 	case d.EngineVersion == "" && (d.Engine == EngineAuroraMySQL || d.Engine == EngineAuroraPostgreSQL):
 		c.errf(f("engineVersion"), "the engine version is empty; pin one, like %s for aurora-mysql or %s for aurora-postgresql", defaultVersionHint, postgresVersionHint)
@@ -153,6 +158,11 @@ func (c *checker) caches() {
 		at := fmt.Sprintf("caches[%d]", i)
 		if msg := resourceNameProblem(k.Name, "replication group", maxCacheName, "ElastiCache's limit"); msg != "" {
 			c.errf(at+".name", "%s", msg)
+		}
+		if k.Identifier != "" && k.Identifier != k.Name {
+			if msg := resourceNameProblem(k.Identifier, "replication group id", maxCacheName, "ElastiCache's limit"); msg != "" {
+				c.errf(at+".identifier", "%s", msg)
+			}
 		}
 		if k.Engine != EngineRedis {
 			c.errf(at+".engine", "%s is not supported; the only cache engine is redis%s", quote(k.Engine), didYouMean(k.Engine, []string{EngineRedis}))

@@ -94,10 +94,11 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	for i := range nodes {
 		azs[i] = pulumi.String(args.AZNames[i%len(args.AZNames)])
 		// AWS names the nodes of a cluster-mode-disabled group <id>-001, <id>-002, ...
-		c.NodeIDs[i] = fmt.Sprintf("%s-%03d", rg.Name, i+1)
+		c.NodeIDs[i] = fmt.Sprintf("%s-%03d", rg.Identifier, i+1)
 	}
 	group, err := elasticache.NewReplicationGroup(ctx, name+"-redis", &elasticache.ReplicationGroupArgs{
-		ReplicationGroupId: pulumi.String(rg.Name),
+		// See database: a replacement needs a new identifier (the old group is retained).
+		ReplicationGroupId: pulumi.String(rg.Identifier),
 		Description:        pulumi.String("regionctl Redis " + rg.Name),
 		Engine:             pulumi.String("redis"),
 		EngineVersion:      pulumi.String(rg.EngineVersion),
@@ -121,7 +122,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		SnapshotRetentionLimit:  pulumi.Int(7),
 		SnapshotWindow:          pulumi.String("03:00-04:00"),
 		MaintenanceWindow:       pulumi.String("sun:05:00-sun:06:00"),
-		FinalSnapshotIdentifier: pulumi.String(rg.Name + "-final"),
+		FinalSnapshotIdentifier: pulumi.String(rg.Identifier + "-final"),
 		// Owned patching, like the databases (README: Engine versions and patching).
 		AutoMinorVersionUpgrade: pulumi.Bool(false),
 		// Changes wait for the maintenance window instead of failing over at deploy time.
@@ -214,7 +215,7 @@ func (a *CacheArgs) check() error {
 	case a.Cache.Replicas < 1:
 		// Multi-AZ and automatic failover need a replica to fail over to.
 		return fmt.Errorf("replicas %d: at least one is required for failover", a.Cache.Replicas)
-	case a.Cache.EngineVersion == "":
+	case a.Cache.EngineVersion == "" || a.Cache.Identifier == "":
 		return errors.New("cache defaults are not applied (spec.ApplyDefaults)")
 	}
 	return nil

@@ -119,7 +119,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	logGroups := make([]pulumi.Resource, 0, len(e.logExports))
 	for _, export := range e.logExports {
 		g, err := cloudwatch.NewLogGroup(ctx, name+"-log-"+export, &cloudwatch.LogGroupArgs{
-			Name:            pulumi.String("/aws/rds/cluster/" + db.Name + "/" + export),
+			Name:            pulumi.String("/aws/rds/cluster/" + db.Identifier + "/" + export),
 			RetentionInDays: pulumi.Int(args.LogRetentionDays),
 			KmsKeyId:        args.KMSKeyARN,
 		}, needed...)
@@ -130,7 +130,9 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	}
 
 	cluster, err := rds.NewCluster(ctx, name+"-cluster", &rds.ClusterArgs{
-		ClusterIdentifier:           pulumi.String(db.Name),
+		// The identifier is the file's to change: a replacement keeps the old cluster
+		// (retained) under the old one, so only a new identifier lets it finish.
+		ClusterIdentifier:           pulumi.String(db.Identifier),
 		Engine:                      pulumi.String(db.Engine),
 		EngineVersion:               pulumi.String(db.EngineVersion),
 		EngineMode:                  pulumi.String("provisioned"),
@@ -155,7 +157,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		PreferredMaintenanceWindow: pulumi.String(db.MaintenanceWindow),
 		CopyTagsToSnapshot:         pulumi.Bool(true),
 		SkipFinalSnapshot:          pulumi.Bool(false),
-		FinalSnapshotIdentifier:    pulumi.String(db.Name + "-final"),
+		FinalSnapshotIdentifier:    pulumi.String(db.Identifier + "-final"),
 		// Changes wait for the maintenance window instead of restarting at deploy time.
 		ApplyImmediately: pulumi.Bool(false),
 
@@ -167,7 +169,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 
 	d.InstanceIdentifiers = make([]string, db.Instances)
 	for i := range db.Instances {
-		id := db.Name + "-" + strconv.Itoa(i+1)
+		id := db.Identifier + "-" + strconv.Itoa(i+1)
 		d.InstanceIdentifiers[i] = id
 		if _, err := rds.NewClusterInstance(ctx, name+"-"+strconv.Itoa(i+1), &rds.ClusterInstanceArgs{
 			Identifier:        pulumi.String(id),
@@ -234,7 +236,7 @@ func (a *DatabaseArgs) check() error {
 		return errors.New("at least one availability zone is required")
 	case a.Database.Instances < 1:
 		return fmt.Errorf("instances %d: at least one is required", a.Database.Instances)
-	case a.Database.BackupRetentionDays == 0 || a.Database.BackupWindow == "" || a.Database.MaintenanceWindow == "":
+	case a.Database.Identifier == "" || a.Database.BackupRetentionDays == 0 || a.Database.BackupWindow == "" || a.Database.MaintenanceWindow == "":
 		return errors.New("database defaults are not applied (spec.ApplyDefaults)")
 	case a.LogRetentionDays <= 0:
 		return errors.New("a log retention is required")
