@@ -499,6 +499,12 @@ func TestWorldDeleteInUse(t *testing.T) {
 			at := a.add(attachType, "web-instance-ssm", attachInputs(role, "AmazonSSMManagedInstanceCore"))
 			return role, []made{at}, "DeleteConflict: Cannot delete entity, must detach all policies first. (still used by iam/rolePolicyAttachment " + at.id + ")"
 		}},
+		// The fleet names its role and instance profile alike: both ids are that name.
+		{"role in an instance profile of the same name", func(a standIn) (made, []made, string) {
+			role := a.add(roleType, "web-instance", roleInputs("regionctl-eu-west-1-fleet-web"))
+			p := a.add(profileType, "web-instance", resource.PropertyMap{"name": str(role.id), "role": str(role.id)})
+			return role, []made{p}, "DeleteConflict: Cannot delete entity, must remove roles from instance profile first. (still used by iam/instanceProfile " + p.id + ")"
+		}},
 		{"internet gateway of a VPC with a NAT gateway", func(a standIn) (made, []made, string) {
 			n := a.network()
 			igw := a.gateway(n)
