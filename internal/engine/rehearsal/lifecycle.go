@@ -42,7 +42,7 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		name += "-r" + strconv.Itoa(gen+1)
 	}
 	id, outputs := mockaws.Attributes(c.region, c.accountID, typ, name, inputs)
-	if why := w.refuseCreate(typ, inputs); why != "" {
+	if why := w.refuseCreate(typ, urn, inputs); why != "" {
 		return nil, status.Error(codes.FailedPrecondition, why)
 	}
 	if typ == "aws:autoscaling/group:Group" {

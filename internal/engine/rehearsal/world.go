@@ -114,12 +114,15 @@ func (w *world) live(typ string) []*object {
 	return out
 }
 
-// nameTaken returns the id of another live resource of typ whose physical name is name.
-func (w *world) nameTaken(typ, prop, name string) (string, bool) {
+// nameTaken returns the id of another live resource of typ whose physical name is
+// name. The resource urn replaces does not count when name is the one generated for
+// urn: the real provider gives a replacement a fresh name, the rehearsal the same one.
+func (w *world) nameTaken(typ string, urn resource.URN, n naming, name string, inputs resource.PropertyMap) (string, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, o := range w.live(typ) {
-		if s, ok := knownString(o.props, prop); ok && s == name {
+		if s, ok := knownString(o.props, n.prop); ok && s == name &&
+			(o.urn != urn || name != generatedName(urn, n, inputs)) {
 			return o.id, true
 		}
 	}
@@ -392,11 +395,11 @@ func (w *world) subnetVPCs(v resource.PropertyValue) []string {
 
 // refuseCreate says why AWS (or, for servers, their boot) would fail creating a
 // resource of typ with inputs now, or "".
-func (w *world) refuseCreate(typ string, inputs resource.PropertyMap) string {
+func (w *world) refuseCreate(typ string, urn resource.URN, inputs resource.PropertyMap) string {
 	if n, ok := namings[typ]; ok {
 		if code, ok := duplicateName[typ]; ok {
 			if name, ok := knownString(inputs, n.prop); ok {
-				if id, taken := w.nameTaken(typ, n.prop, name); taken {
+				if id, taken := w.nameTaken(typ, urn, n, name, inputs); taken {
 					return fmt.Sprintf("%s: %s %q already exists (id %s): its name is fixed, so a replacement cannot be created next to it", code, shortType(typ), name, id)
 				}
 			}

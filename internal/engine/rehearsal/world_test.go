@@ -640,3 +640,40 @@ func TestWorldPreview(t *testing.T) {
 	_, err = a.try("aws:sqs/queue:Queue", "events", resource.PropertyMap{"name": str("events")}, false)
 	accepted(t, err)
 }
+
+// TestWorldReplaceAutonamed: a replacement of a resource the program left unnamed is
+// created before the old one goes (the real provider names it afresh), so the name the
+// old one holds does not stand in its way; a name the program fixed does.
+func TestWorldReplaceAutonamed(t *testing.T) {
+	a := newStandIn(t)
+	vpc := a.vpc("net-vpc")
+	old := a.securityGroup("web-app", vpc) // no name: Check generates one
+	news := with(old.inputs, "description", str("servers of fleet web, v2"), "name", nil)
+
+	inputs, _ := check(t, a.client, sgType, "web-app", news)
+	diff, err := a.client.Diff(context.Background(), &pulumirpc.DiffRequest{
+		Id: old.id, Urn: urn(sgType, "web-app"), Type: sgType, Name: "web-app",
+		Olds: props(t, old.outputs), OldInputs: props(t, old.inputs), News: props(t, inputs),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diff.GetReplaces()) == 0 || diff.GetDeleteBeforeReplace() {
+		t.Fatalf("diff = replaces %v, delete first %v: want a create-before-delete replacement", diff.GetReplaces(), diff.GetDeleteBeforeReplace())
+	}
+	replacement, err := a.try(sgType, "web-app", news, false)
+	accepted(t, err)
+	if replacement.id == old.id {
+		t.Errorf("the replacement got the old id %s", old.id)
+	}
+	a.mustRemove(old)
+
+	// A fixed name stays: its replacement (the engine deletes the old one first) or
+	// another resource asking for it is refused while the old one exists.
+	named := a.add(sgType, "web-alb", with(old.inputs, "name", str("web-alb")))
+	for _, name := range []string{"web-alb", "web-alb-2"} {
+		_, err = a.try(sgType, name, named.inputs, false)
+		refused(t, err, `InvalidGroup.Duplicate: ec2/securityGroup "web-alb" already exists (id `+named.id+
+			"): its name is fixed, so a replacement cannot be created next to it")
+	}
+}
