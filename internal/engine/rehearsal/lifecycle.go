@@ -42,7 +42,7 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		name += "-r" + strconv.Itoa(gen+1)
 	}
 	id, outputs := mockaws.Attributes(c.region, c.accountID, typ, name, inputs)
-	if why := w.refuseCreate(typ, inputs); why != "" {
+	if why := w.refuseCreate(typ, urn, inputs); why != "" {
 		return nil, status.Error(codes.FailedPrecondition, why)
 	}
 	if typ == "aws:autoscaling/group:Group" {
@@ -129,7 +129,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if id := req.GetId(); id != "" {
 		outputs["id"] = resource.NewStringProperty(id)
 		if !req.GetPreview() {
-			p.worldOf(ctx).update(id, outputs)
+			p.worldOf(ctx).update(typeOf(req.GetType(), urn), id, outputs)
 		}
 	}
 	props, err := marshal(outputs)
@@ -147,11 +147,11 @@ func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 	if err != nil {
 		return nil, err
 	}
-	w := p.worldOf(ctx)
-	if why := w.refuseDelete(req.GetId(), typeOf(req.GetType(), urn), olds); why != "" {
+	w, typ := p.worldOf(ctx), typeOf(req.GetType(), urn)
+	if why := w.refuseDelete(req.GetId(), typ, olds); why != "" {
 		return nil, status.Error(codes.FailedPrecondition, why)
 	}
-	w.remove(req.GetId())
+	w.remove(typ, req.GetId())
 	return &emptypb.Empty{}, nil
 }
 

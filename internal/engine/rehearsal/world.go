@@ -20,7 +20,9 @@ import (
 //
 // A run starts from the stack's state (Seed): what earlier runs left in the account.
 type world struct {
-	mu   sync.Mutex
+	mu sync.Mutex
+	// byID is keyed by type and id (ref): ids are unique per type only, and regionctl
+	// gives a fleet's role and instance profile the same name, which is both their ids.
 	byID map[string]*object
 	// launched maps an instance role name to the Auto Scaling groups whose servers
 	// booted with it: a policy the role gains later came too late for their boot.
@@ -44,6 +46,8 @@ type SeedResource struct {
 	Outputs map[string]any
 }
 
+func ref(typ, id string) string { return typ + " " + id }
+
 func newWorld() *world {
 	return &world{byID: map[string]*object{}, launched: map[string][]string{}}
 }
@@ -60,7 +64,7 @@ func (w *world) seed(rs []SeedResource) {
 		for k, v := range resource.NewPropertyMapFromMap(r.Inputs) {
 			props[k] = v
 		}
-		w.byID[r.ID] = &object{typ: r.Type, urn: resource.URN(r.URN), id: r.ID, props: props}
+		w.byID[ref(r.Type, r.ID)] = &object{typ: r.Type, urn: resource.URN(r.URN), id: r.ID, props: props}
 	}
 }
 
@@ -81,21 +85,21 @@ func (w *world) generation(urn resource.URN) int {
 func (w *world) put(o *object) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.byID[o.id] = o
+	w.byID[ref(o.typ, o.id)] = o
 }
 
-func (w *world) update(id string, props resource.PropertyMap) {
+func (w *world) update(typ, id string, props resource.PropertyMap) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if o, ok := w.byID[id]; ok {
+	if o, ok := w.byID[ref(typ, id)]; ok {
 		o.props = props
 	}
 }
 
-func (w *world) remove(id string) {
+func (w *world) remove(typ, id string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	delete(w.byID, id)
+	delete(w.byID, ref(typ, id))
 }
 
 // live lists the resources of a type, in a stable order.
@@ -110,12 +114,15 @@ func (w *world) live(typ string) []*object {
 	return out
 }
 
-// nameTaken returns the id of another live resource of typ whose physical name is name.
-func (w *world) nameTaken(typ, prop, name string) (string, bool) {
+// nameTaken returns the id of another live resource of typ whose physical name is
+// name. The resource urn replaces does not count when name is the one generated for
+// urn: the real provider gives a replacement a fresh name, the rehearsal the same one.
+func (w *world) nameTaken(typ string, urn resource.URN, n naming, name string, inputs resource.PropertyMap) (string, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, o := range w.live(typ) {
-		if s, ok := knownString(o.props, prop); ok && s == name {
+		if s, ok := knownString(o.props, n.prop); ok && s == name &&
+			(o.urn != urn || name != generatedName(urn, n, inputs)) {
 			return o.id, true
 		}
 	}
@@ -141,10 +148,10 @@ func collectStrings(v resource.PropertyValue, out map[string]bool) {
 
 // users lists the live resources (of the given types; any type when none) whose
 // properties name one of handles, other than the resource itself.
-func (w *world) users(self string, handles []string, types ...string) []*object {
+func (w *world) users(self *object, handles []string, types ...string) []*object {
 	var out []*object
 	for _, o := range w.byID {
-		if o.id == self || (len(types) > 0 && !slices.Contains(types, o.typ)) {
+		if (o.typ == self.typ && o.id == self.id) || (len(types) > 0 && !slices.Contains(types, o.typ)) {
 			continue
 		}
 		found := map[string]bool{}
@@ -294,7 +301,7 @@ func (o *object) handles(props []string) []string {
 func (w *world) refuseDelete(id, typ string, olds resource.PropertyMap) string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	o, ok := w.byID[id]
+	o, ok := w.byID[ref(typ, id)]
 	if !ok {
 		o = &object{typ: typ, id: id, props: olds}
 	}
@@ -317,7 +324,7 @@ func (w *world) refuseDelete(id, typ string, olds resource.PropertyMap) string {
 		}
 	}
 	if b, ok := deleteBlockers[typ]; ok {
-		if users := w.users(id, o.handles(b.handles), b.users...); len(users) > 0 {
+		if users := w.users(o, o.handles(b.handles), b.users...); len(users) > 0 {
 			return b.err(o, users) + " (still used by " + describe(users) + ")"
 		}
 	}
@@ -366,7 +373,7 @@ func first(m resource.PropertyMap, key string) string {
 
 // subnetVPC is the VPC of a live subnet, "" when unknown.
 func (w *world) subnetVPC(subnet string) string {
-	if o, ok := w.byID[subnet]; ok {
+	if o, ok := w.byID[ref("aws:ec2/subnet:Subnet", subnet)]; ok {
 		s, _ := knownString(o.props, "vpcId")
 		return s
 	}
@@ -388,11 +395,11 @@ func (w *world) subnetVPCs(v resource.PropertyValue) []string {
 
 // refuseCreate says why AWS (or, for servers, their boot) would fail creating a
 // resource of typ with inputs now, or "".
-func (w *world) refuseCreate(typ string, inputs resource.PropertyMap) string {
+func (w *world) refuseCreate(typ string, urn resource.URN, inputs resource.PropertyMap) string {
 	if n, ok := namings[typ]; ok {
 		if code, ok := duplicateName[typ]; ok {
 			if name, ok := knownString(inputs, n.prop); ok {
-				if id, taken := w.nameTaken(typ, n.prop, name); taken {
+				if id, taken := w.nameTaken(typ, urn, n, name, inputs); taken {
 					return fmt.Sprintf("%s: %s %q already exists (id %s): its name is fixed, so a replacement cannot be created next to it", code, shortType(typ), name, id)
 				}
 			}
@@ -449,7 +456,7 @@ func (w *world) bootCheck(inputs resource.PropertyMap) string {
 	}
 	sort.Strings(subnets)
 	for _, subnet := range subnets {
-		if _, known := w.byID[subnet]; !known {
+		if _, known := w.byID[ref("aws:ec2/subnet:Subnet", subnet)]; !known {
 			continue
 		}
 		if !w.routesOut(subnet) {
@@ -485,7 +492,7 @@ func (w *world) launch(inputs resource.PropertyMap) {
 	if !lt.IsObject() {
 		return
 	}
-	tmpl, ok := w.byID[first(lt.ObjectValue(), "id")]
+	tmpl, ok := w.byID[ref("aws:ec2/launchTemplate:LaunchTemplate", first(lt.ObjectValue(), "id"))]
 	if !ok {
 		return
 	}
