@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/spec"
@@ -51,12 +50,6 @@ func (e *Env) Destroy(ctx context.Context, req EngineRequest) (*Outcome, error) 
 		guarded := state.DeletionProtected()
 		if len(protected)+len(guarded) > 0 && !req.Unprotect {
 			errs[i] = &ProtectedError{Region: r.Region, Resources: labels(append(protected, guarded...))}
-			continue
-		}
-		if len(guarded) > 0 && s.orphans[r.Region] {
-			errs[i] = &ConfigError{Err: fmt.Errorf("region %q: its region file is gone, so regionctl cannot turn off the deletion protection of %s: "+
-				"restore regions/%s.yaml from git and destroy again (or turn deletion protection off in the EC2 console)",
-				r.Region, strings.Join(labels(guarded), ", "), r.Region)}
 			continue
 		}
 		if !req.Yes {

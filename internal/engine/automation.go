@@ -18,7 +18,6 @@ import (
 
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/spec"
-	"github.com/regionctl/regionctl/stacks/region"
 )
 
 // Operation is what the engine is asked to do to a region.
@@ -272,9 +271,10 @@ func (a *Automation) SetProtect(ctx context.Context, r *spec.Region, urns []stri
 }
 
 // SetDeletionProtection turns the AWS deletion protection of exactly the load balancers
-// urns of one region off (before a destroy) or back on (after one that did not finish),
-// by an up targeted at them with the program's teardown variant: the change is made
-// the way every change is, and the state says what AWS has.
+// urns of one region off (before a destroy or a replacement) or back on (after one that
+// did not finish), by an up targeted at them whose program is the state's own
+// configuration of them (releaseProgram): the change is made the way every change is,
+// the state says what AWS has, and no region file is needed.
 func (a *Automation) SetDeletionProtection(ctx context.Context, r *spec.Region, urns []string, on bool) error {
 	if len(urns) == 0 {
 		return nil
@@ -283,8 +283,16 @@ func (a *Automation) SetDeletionProtection(ctx context.Context, r *spec.Region, 
 	if err != nil {
 		return a.explain(r.Region, "", err)
 	}
+	state, err := readState(ctx, st.stack)
+	if err != nil {
+		return a.explain(r.Region, "", err)
+	}
+	program, err := releaseProgram(state, urns, on)
+	if err != nil {
+		return a.explain(r.Region, "", err)
+	}
 	ws := st.stack.Workspace()
-	ws.SetProgram(region.ProgramWith(r, region.Options{ReleaseDeletionProtection: !on}))
+	ws.SetProgram(program)
 	defer ws.SetProgram(st.program)
 	if _, err := st.stack.Up(ctx, optup.Target(urns)); err != nil {
 		verb := "turning off"
