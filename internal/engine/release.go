@@ -62,8 +62,8 @@ func releaseProgram(state State, targets []string, on bool) (pulumi.RunFunc, err
 // state, which the export keeps encrypted, never pass through the program).
 type registrar struct {
 	ctx   *pulumi.Context
-	byURN  map[resource.URN]apitype.ResourceV3
-	done   map[resource.URN]pulumi.Resource
+	byURN map[resource.URN]apitype.ResourceV3
+	done  map[resource.URN]pulumi.Resource
 }
 
 type stateComponent struct{ pulumi.ResourceState }
