@@ -244,12 +244,16 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 		}
 		lifted[r.Region] = urns
 	}
+	released, apply := e.releaseReplaced(ctx, s, apply, out, index, errs)
 	applied := e.phase(ctx, s, rl, engine.Up, string(engine.Up), apply, totals)
 	for _, res := range applied {
 		i := index[res.Region]
 		out.Results[i], errs[i] = res, res.Err
 		if urns := lifted[res.Region]; len(urns) > 0 && res.Err != nil {
 			errs[i] = errors.Join(errs[i], e.reprotect(ctx, s, s.regions[i], urns))
+		}
+		if urns := released[res.Region]; len(urns) > 0 && res.Err != nil {
+			errs[i] = errors.Join(errs[i], e.reguard(ctx, s, s.regions[i], urns))
 		}
 	}
 	return out, errors.Join(errs...)
@@ -317,4 +321,49 @@ func (e *Env) confirmApply(ctx context.Context, out *Outcome, req EngineRequest,
 		return &NotConfirmedError{What: "up"}
 	}
 	return nil
+}
+
+// releaseReplaced turns off the deletion protection of the load balancers the confirmed
+// preview replaces or deletes: AWS refuses to delete the old one while it is on, so
+// the update would stop half-way. It returns what it released, per region, and the
+// regions still to apply (a region whose release failed has its error in errs).
+func (e *Env) releaseReplaced(ctx context.Context, s *session, apply []*spec.Region, out *Outcome, index map[string]int, errs []error) (map[string][]string, []*spec.Region) {
+	released := map[string][]string{}
+	var ready []*spec.Region
+	for _, r := range apply {
+		i := index[r.Region]
+		if errs[i] != nil {
+			continue // its protection could not be lifted: it is not applied
+		}
+		going := map[string]bool{}
+		for _, step := range out.Results[i].Steps.Resources {
+			if step.Op == manifest.OpReplace || step.Op == manifest.OpDelete {
+				going[step.URN] = true
+			}
+		}
+		if len(going) == 0 {
+			ready = append(ready, r)
+			continue
+		}
+		state, err := s.runner.State(ctx, r)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		var urns []string
+		for _, lb := range state.DeletionProtected() {
+			if going[lb.URN] {
+				urns = append(urns, lb.URN)
+			}
+		}
+		if err := s.runner.SetDeletionProtection(ctx, r, urns, false); err != nil {
+			errs[i] = err
+			continue
+		}
+		if len(urns) > 0 {
+			released[r.Region] = urns
+		}
+		ready = append(ready, r)
+	}
+	return released, ready
 }

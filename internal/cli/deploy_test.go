@@ -665,7 +665,7 @@ func TestDestroyListsRetained(t *testing.T) {
 	f := &fakeRunner{
 		states: map[string]engine.State{"eu-west-1": {}},
 		results: map[engine.Operation]map[string]engine.Result{engine.Destroy: {"eu-west-1": {Changes: engine.Changes{Delete: 3},
-			Retained: []engine.StateResource{{Type: "aws:sqs/queue:Queue", Name: "queue-events-queue", ID: "https://sqs.eu-west-1.amazonaws.com/1/events"}}}}},
+			Retained: []engine.StateResource{{Type: "aws:sqs/queue:Queue", Name: "queue-events-queue", ID: "https://sqs.eu-west-1.amazonaws.com/1/events", Billed: "messages kept (requests only)"}}}}},
 	}
 	opts := deployOpts(t, ios, engine.Destroy, f)
 	opts.All, opts.Request.Yes, opts.Request.Regions = false, true, []string{"eu-west-1"}
@@ -673,7 +673,8 @@ func TestDestroyListsRetained(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "\neu-west-1: retained in the cloud, not deleted (delete them in AWS when their data is no longer needed):\n" +
-		"  aws:sqs/queue:Queue  queue-events-queue  https://sqs.eu-west-1.amazonaws.com/1/events\n"
+		"  aws:sqs/queue:Queue  queue-events-queue  https://sqs.eu-west-1.amazonaws.com/1/events\n" +
+		"  still billed until deleted: queue-events-queue: messages kept (requests only); the network pieces kept for them (VPC, subnets, security groups, subnet and parameter groups) cost nothing\n"
 	if !strings.HasSuffix(out.String(), want) || !strings.Contains(out.String(), "ok, 1 retained") {
 		t.Errorf("stdout:\n%s", out.String())
 	}

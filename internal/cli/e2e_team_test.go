@@ -462,3 +462,18 @@ func TestE2EDeletedRegionFile(t *testing.T) {
 		t.Errorf("status after destroy:\n%s", out)
 	}
 }
+
+// Changes that replace resources with fixed names go through on AWS's rules: a new port
+// gives the target group a name of its own (the listener still uses the old one while
+// the new one is created), and a load balancer turned internal is replaced once its
+// deletion protection is lifted, which up does for what the confirmed preview replaces.
+func TestE2EReplacementsOfNamedResources(t *testing.T) {
+	e := newE2E(t)
+	e.mustRun(nil, ExitOK, "up", "eu-west-1", "--rehearse", "--yes")
+	e.edit("eu-west-1", "    loadBalancer: { public: true,", "    port: 9090\n    loadBalancer: { public: false,")
+	out, errOut := e.mustRun(nil, ExitOK, "up", "eu-west-1", "--rehearse", "--yes", "--json")
+	if c := changesOf(t, out, "eu-west-1"); c.Replace < 2 {
+		t.Errorf("replacements: %+v, want the target group and the load balancer replaced\n%s", c, errOut)
+	}
+	e.mustRun(nil, ExitOK, "preview", "eu-west-1", "--rehearse", "--expect-no-changes")
+}

@@ -50,10 +50,35 @@ func (s State) Retained() []StateResource {
 	var out []StateResource
 	for _, r := range s.Resources {
 		if r.RetainOnDelete && r.Custom {
-			out = append(out, stateResource(r))
+			sr := stateResource(r)
+			sr.Billed = billed(r)
+			out = append(out, sr)
 		}
 	}
 	return out
+}
+
+// billed says what a retained resource keeps costing in AWS, from its configuration.
+func billed(r apitype.ResourceV3) string {
+	str := func(k string) string { s, _ := r.Inputs[k].(string); return s }
+	switch string(r.Type) {
+	case "aws:rds/clusterInstance:ClusterInstance":
+		return "instance hours (" + str("instanceClass") + ")"
+	case "aws:rds/cluster:Cluster":
+		return "storage, I/O and backups"
+	case "aws:elasticache/replicationGroup:ReplicationGroup":
+		n, _ := r.Inputs["numCacheClusters"].(float64)
+		return fmt.Sprintf("node hours (%d × %s) and snapshots", int(n), str("nodeType"))
+	case "aws:s3/bucketV2:BucketV2":
+		return "storage of its objects"
+	case "aws:kms/key:Key":
+		return "a monthly key fee"
+	case "aws:sqs/queue:Queue":
+		return "messages kept (requests only)"
+	case "aws:cloudwatch/logGroup:LogGroup":
+		return "log storage"
+	}
+	return ""
 }
 
 // DeletionProtected lists the resources a destroy deletes whose AWS deletion protection

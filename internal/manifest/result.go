@@ -33,6 +33,8 @@ type StateResource struct {
 	Type string `json:"type"`
 	Name string `json:"name"`
 	ID   string `json:"id,omitempty"`
+	// Billed says what a retained resource keeps costing ("" when nothing to speak of).
+	Billed string `json:"billed,omitempty"`
 }
 
 // PendingOperation is an operation an interrupted run left unfinished on one resource.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -88,11 +89,19 @@ func retainedText(w io.Writer, results []manifest.Result) error {
 		}
 		fmt.Fprintf(w, "\n%s: retained in the cloud, not deleted (delete them in AWS when their data is no longer needed):\n", r.Region)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		var billed []string
 		for _, res := range r.Retained {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", res.Type, res.Name, res.ID)
+			if res.Billed != "" {
+				billed = append(billed, res.Name+": "+res.Billed)
+			}
 		}
 		if err := tw.Flush(); err != nil {
 			return err
+		}
+		if len(billed) > 0 {
+			fmt.Fprintf(w, "  still billed until deleted: %s; the network pieces kept for them (VPC, subnets, security groups, subnet and parameter groups) cost nothing\n",
+				strings.Join(billed, "; "))
 		}
 	}
 	return nil
