@@ -117,7 +117,9 @@ var forceNew = map[string]replaceRule{
 		keys: []string{"address", "domain", "ipamPoolId", "networkBorderGroup", "publicIpv4Pool", "vpc"},
 	},
 	// ec2/vpc_nat_gateway.go
-	"aws:ec2/natGateway:NatGateway": {keys: []string{"allocationId", "connectivityType", "privateIp", "subnetId"}},
+	"aws:ec2/natGateway:NatGateway": {
+		keys: []string{"allocationId", "connectivityType", "privateIp", "secondaryPrivateIpAddressCount", "subnetId"},
+	},
 	// ec2/vpc_endpoint.go
 	"aws:ec2/vpcEndpoint:VpcEndpoint": {
 		keys: []string{"resourceConfigurationArn", "serviceName", "serviceNetworkArn", "serviceRegion", "vpcEndpointType", "vpcId"},
@@ -149,8 +151,8 @@ var forceNew = map[string]replaceRule{
 
 	// ec2/ec2_launch_template.go
 	"aws:ec2/launchTemplate:LaunchTemplate": {keys: []string{"name", "namePrefix"}},
-	// autoscaling/group.go, policy.go
-	"aws:autoscaling/group:Group":   {keys: []string{"name", "namePrefix"}},
+	// autoscaling/group.go, policy.go (initial_lifecycle_hook is ForceNew as a whole)
+	"aws:autoscaling/group:Group":   {keys: []string{"initialLifecycleHooks", "name", "namePrefix"}},
 	"aws:autoscaling/policy:Policy": {keys: []string{"autoscalingGroupName", "name"}},
 	// iam/role.go
 	"aws:iam/role:Role": {keys: []string{"name", "namePrefix", "path"}},
@@ -169,6 +171,8 @@ var forceNew = map[string]replaceRule{
 	"aws:rds/clusterParameterGroup:ClusterParameterGroup": {keys: []string{"description", "family", "name", "namePrefix"}},
 	// elasticache/subnet_group.go
 	"aws:elasticache/subnetGroup:SubnetGroup": {keys: []string{"name"}},
+	// elasticache/user.go: AWS keeps a user's id and name; engine and access change in place
+	"aws:elasticache/user:User": {keys: []string{"userId", "userName"}},
 	// sqs/queue_redrive_allow_policy.go
 	"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": {keys: []string{"queueUrl"}},
 	// s3/bucket_*.go: each belongs to its bucket
