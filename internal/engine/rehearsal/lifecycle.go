@@ -129,6 +129,19 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if id := req.GetId(); id != "" {
 		outputs["id"] = resource.NewStringProperty(id)
 		if !req.GetPreview() {
+			// What AWS named the resource at its creation stays: a replacement's new
+			// resource got ids of its own (Create), which an update does not undo.
+			olds, err := unmarshal(req.GetOlds())
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range []resource.PropertyKey{"arn", "arnSuffix", "dnsName", "zoneId"} {
+				if v, ok := olds[k]; ok && !v.IsComputed() {
+					if _, isInput := news[k]; !isInput {
+						outputs[k] = v
+					}
+				}
+			}
 			p.worldOf(ctx).update(typeOf(req.GetType(), urn), id, outputs)
 		}
 	}

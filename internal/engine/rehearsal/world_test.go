@@ -677,3 +677,19 @@ func TestWorldReplaceAutonamed(t *testing.T) {
 			"): its name is fixed, so a replacement cannot be created next to it")
 	}
 }
+
+// A replacement's new resource keeps the ids AWS gave it when a later update changes
+// something else: its ARN is not recomputed as if it were the old one.
+func TestWorldReplacementKeepsItsARNOnUpdate(t *testing.T) {
+	a := newStandIn(t)
+	n := a.network()
+	old := a.add(lbType, "web-alb", albInputs("web-alb", true, n.sg, n.subnets...))
+	replacement := a.add(lbType, "web-alb", albInputs("web-alb-2", true, n.sg, n.subnets...))
+	if replacement.str("arn") == old.str("arn") {
+		t.Fatalf("the replacement got the old ARN %s", old.str("arn"))
+	}
+	updated := a.update(replacement, with(replacement.inputs, "idleTimeout", num(120)))
+	if got := updated.str("arn"); got != replacement.str("arn") {
+		t.Errorf("after an update the ARN is %s, want the replacement's own %s", got, replacement.str("arn"))
+	}
+}
