@@ -337,7 +337,7 @@ func (e *Env) releaseReplaced(ctx context.Context, s *session, apply []*spec.Reg
 		}
 		going := map[string]bool{}
 		for _, step := range out.Results[i].Steps.Resources {
-			if step.Op == manifest.OpReplace || step.Op == manifest.OpDelete {
+			if (step.Op == manifest.OpReplace || step.Op == manifest.OpDelete) && step.Type == "aws:lb/loadBalancer:LoadBalancer" {
 				going[step.URN] = true
 			}
 		}

@@ -443,8 +443,8 @@ func TestUpAllowedReplacementUnprotectsExactlyThatDataStore(t *testing.T) {
 	// A preview the engine stopped (it refused the protected replacement): only the
 	// blast rules judge it, as they judge the real one.
 	steps := manifest.Region{Name: "eu-west-1", Partial: true, Resources: []manifest.Resource{
-		step(clusterURN, manifest.OpReplace, true, "engine"),
-		step(instanceURN, manifest.OpReplace, true, "engine"),
+		step(clusterURN, manifest.OpReplace, true, "clusterIdentifier", "engine"),
+		step(instanceURN, manifest.OpReplace, true, "engine", "identifier"),
 		step(bucketURN, manifest.OpSame, true),
 		step(queueURN, manifest.OpUpdate, true),
 	}}
@@ -469,7 +469,7 @@ func TestUpAllowedReplacementReprotectsWhenUpFails(t *testing.T) {
 	ios, _, _ := TestIO(false)
 	// A preview the engine stopped (it refused the protected replacement): only the
 	// blast rules judge it, as they judge the real one.
-	steps := manifest.Region{Name: "eu-west-1", Partial: true, Resources: []manifest.Resource{step(clusterURN, manifest.OpReplace, true, "engine")}}
+	steps := manifest.Region{Name: "eu-west-1", Partial: true, Resources: []manifest.Resource{step(clusterURN, manifest.OpReplace, true, "clusterIdentifier", "engine")}}
 	f := &fakeRunner{
 		results: map[engine.Operation]map[string]engine.Result{
 			engine.Preview: {"eu-west-1": {Changes: engine.Changes{Replace: 1}, Steps: steps, Refused: []string{clusterURN}}},
@@ -494,7 +494,7 @@ func TestUpDeniedReplacementAppliesNothing(t *testing.T) {
 	ios, out, errOut := TestIO(false)
 	// A preview the engine stopped (it refused the protected replacement): only the
 	// blast rules judge it, as they judge the real one.
-	steps := manifest.Region{Name: "eu-west-1", Partial: true, Resources: []manifest.Resource{step(clusterURN, manifest.OpReplace, true, "engine")}}
+	steps := manifest.Region{Name: "eu-west-1", Partial: true, Resources: []manifest.Resource{step(clusterURN, manifest.OpReplace, true, "clusterIdentifier", "engine")}}
 	f := &fakeRunner{results: map[engine.Operation]map[string]engine.Result{
 		engine.Preview: {"eu-west-1": {Changes: engine.Changes{Replace: 1}, Steps: steps, Refused: []string{clusterURN},
 			Err: errors.New(`region "eu-west-1": unable to replace resource`)}},
@@ -700,5 +700,33 @@ func TestOrphanStack(t *testing.T) {
 	}
 	if !slices.Contains(f.called(), "destroy eu-west-2") {
 		t.Errorf("calls %v", f.called())
+	}
+}
+
+// up lifts the deletion protection of a load balancer its confirmed preview replaces
+// (AWS would refuse to delete the old one), and puts it back when the update fails.
+func TestUpReleasesReplacedLoadBalancer(t *testing.T) {
+	const albURN = "urn:pulumi:eu-west-1::regionctl::regionctl:stacks:Fleet$aws:lb/loadBalancer:LoadBalancer::compute-web-alb"
+	state := engine.State{Resources: []apitype.ResourceV3{{URN: resource.URN(albURN), Type: "aws:lb/loadBalancer:LoadBalancer", Custom: true,
+		Outputs: map[string]any{"enableDeletionProtection": true}}}}
+	alb := step(albURN, manifest.OpReplace, false, "internal")
+	alb.Inputs = map[string]any{"internal": true, "enableDeletionProtection": true, "loadBalancerType": "application"}
+	steps := manifest.Region{Name: "eu-west-1", Partial: true, Resources: []manifest.Resource{alb}} // only blast rules judge a partial preview
+	ios, out, _ := TestIO(false)
+	f := &fakeRunner{
+		states: map[string]engine.State{"eu-west-1": state},
+		results: map[engine.Operation]map[string]engine.Result{
+			engine.Preview: {"eu-west-1": {Changes: engine.Changes{Replace: 1}, Steps: steps}},
+			engine.Up:      {"eu-west-1": {Err: errors.New("update failed")}},
+		},
+	}
+	opts := deployOpts(t, ios, engine.Up, f)
+	opts.All, opts.Request.Yes, opts.Request.Regions = false, true, []string{"eu-west-1"}
+	if code := exitCode(ios, deployRun(context.Background(), opts), false); code != ExitFailure {
+		t.Fatalf("exit %d, want 1\n%s", code, out.String())
+	}
+	want := []string{"preview eu-west-1", "release eu-west-1 " + albURN, "up eu-west-1", "guard eu-west-1 " + albURN}
+	if !reflect.DeepEqual(f.called(), want) {
+		t.Errorf("calls\n%v\nwant\n%v", f.called(), want)
 	}
 }

@@ -331,6 +331,7 @@ func TestE2EAllowedReplacementAndDeletion(t *testing.T) {
 
 	// Deleting the queue: refused naming queue/events, then applied once allowed.
 	e.edit("eu-west-1", "queues:\n  - name: events\n    visibilityTimeoutSeconds: 60\n    maxReceiveCount: 5\n", "")
+	e.edit("eu-west-1", "uses: [queue/events, database/main]", "uses: [database/main]")
 	out, _ = e.mustRun(nil, ExitPolicyViolation, "up", "eu-west-1", "--rehearse", "--yes")
 	if !strings.Contains(out, "allow: [{delete: queue/events") {
 		t.Errorf("denied deletion must name queue/events:\n%s", out)
