@@ -106,11 +106,28 @@ func keyPolicy(region, accountID string) (string, error) {
 			}},
 		},
 		policydoc.Statement{
-			// CloudWatch alarms publish to the encrypted alarm topic, and SNS delivers
-			// from it; both need a data key.
+			// CloudWatch alarms publish to the encrypted alarm topic and need a data key:
+			// only for this account's alarms in this region (aws:SourceAccount and
+			// aws:SourceArn reach KMS for this path, unlike EventBridge's; AWS's own
+			// accelerator conditions it so: aws.github.io/modern-data-architecture-accelerator,
+			// grantCloudWatchAlarmsTopicAccess), so no other account's alarm can use it.
 			Sid:       "AlarmsPublishToEncryptedTopic",
 			Effect:    "Allow",
-			Principal: policydoc.Principal{"Service": []string{"cloudwatch.amazonaws.com", "sns.amazonaws.com"}},
+			Principal: policydoc.Principal{"Service": "cloudwatch.amazonaws.com"},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Resource:  "*",
+			Condition: policydoc.Condition{
+				"StringEquals": {"aws:SourceAccount": accountID},
+				"ArnLike":      {"aws:SourceArn": awsarn.Regional(region, "cloudwatch", accountID, "alarm:*")},
+			},
+		},
+		policydoc.Statement{
+			// SNS delivers from the encrypted topic. Left without a source condition:
+			// AWS does not document which keys SNS's own calls carry, and a condition
+			// they lack would drop every alarm silently.
+			Sid:       "TopicDeliversEncryptedMessages",
+			Effect:    "Allow",
+			Principal: policydoc.Principal{"Service": "sns.amazonaws.com"},
 			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 			Resource:  "*",
 		},

@@ -68,6 +68,7 @@ func TestKeyPolicy(t *testing.T) {
 					Effect    string
 					Principal map[string]any
 					Action    any
+					Condition map[string]map[string]any
 				}
 			}
 			key := regs.Named(t, "aws:kms/key:Key", "kms-"+tt.region+"-key")
@@ -78,6 +79,14 @@ func TestKeyPolicy(t *testing.T) {
 			for _, s := range doc.Statement {
 				if s.Effect != "Allow" {
 					t.Errorf("statement %s: effect %s", s.Sid, s.Effect)
+				}
+				// Alarms of another account (the confused deputy) must not use the key.
+				if s.Principal["Service"] == "cloudwatch.amazonaws.com" {
+					partition := strings.Split(tt.root, ":")[1]
+					if s.Condition["StringEquals"]["aws:SourceAccount"] != "123456789012" ||
+						s.Condition["ArnLike"]["aws:SourceArn"] != "arn:"+partition+":cloudwatch:"+tt.region+":123456789012:alarm:*" {
+						t.Errorf("statement %s: conditions %v, want this account's alarms in %s only", s.Sid, s.Condition, tt.region)
+					}
 				}
 				for _, p := range s.Principal {
 					switch p := p.(type) {
