@@ -36,10 +36,11 @@ func regionctl(b *testing.B, bin, dir string, args ...string) {
 	}
 }
 
-// benchUp times a first up (everything created) into a fresh state each iteration.
-func benchUp(b *testing.B, regions ...string) {
+// benchUp times a first up (everything created) into a fresh state each iteration,
+// with the default latency model; extra arguments follow the command's own.
+func benchUp(b *testing.B, regions []string, extra ...string) {
 	bin, dir := benchDir(b)
-	args := append(append([]string{"up"}, regions...), "--rehearse", "--yes")
+	args := append(append(append([]string{"up"}, regions...), "--rehearse", "--yes"), extra...)
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
 		if err := os.RemoveAll(filepath.Join(dir, ".regionctl")); err != nil {
@@ -63,8 +64,14 @@ func benchSteady(b *testing.B, op string, regions ...string) {
 	}
 }
 
-func BenchmarkRehearsalUpOneRegion(b *testing.B)         { benchUp(b, "eu-west-1") }
+func BenchmarkRehearsalUpOneRegion(b *testing.B) { benchUp(b, []string{"eu-west-1"}) }
+
+// BenchmarkRehearsalUpOneRegionInstant is the same up with creates answered at once: the
+// peer that shows what the latency model adds.
+func BenchmarkRehearsalUpOneRegionInstant(b *testing.B) {
+	benchUp(b, []string{"eu-west-1"}, "--latency-scale", "0")
+}
 func BenchmarkRehearsalNoopUpOneRegion(b *testing.B)     { benchSteady(b, "up", "eu-west-1") }
 func BenchmarkRehearsalPreviewOneRegion(b *testing.B)    { benchSteady(b, "preview", "eu-west-1") }
-func BenchmarkRehearsalUpThreeRegions(b *testing.B)      { benchUp(b, "--all") }
+func BenchmarkRehearsalUpThreeRegions(b *testing.B)      { benchUp(b, []string{"--all"}) }
 func BenchmarkRehearsalPreviewThreeRegions(b *testing.B) { benchSteady(b, "preview", "--all") }
