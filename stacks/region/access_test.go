@@ -224,3 +224,36 @@ func jsonNum(f float64) string {
 	b, _ := json.Marshal(f)
 	return string(b)
 }
+
+// An internet-facing load balancer waits for the internet gateway and the public
+// default route (AWS refuses it in a VPC without an attached gateway), and servers wait
+// for their subnets' routes out through NAT: the dependencies are in the program, not
+// left to which create happens to finish first.
+func TestTrafficWaitsForItsRoutes(t *testing.T) {
+	regs := run(t, stackstest.Region())
+	alb := regs.Named(t, "aws:lb/loadBalancer:LoadBalancer", "compute-web-alb")
+	net := "network-" + stackstest.Region().Region
+	for _, want := range []struct{ typ, name string }{
+		{"aws:ec2/internetGateway:InternetGateway", net + "-igw"},
+		{"aws:ec2/route:Route", net + "-public-default"},
+	} {
+		if urn := regs.Named(t, want.typ, want.name).URN; !slices.Contains(alb.Dependencies, urn) {
+			t.Errorf("the load balancer does not wait for %s", want.name)
+		}
+	}
+	routes := 0
+	for _, r := range regs.OfType("aws:ec2/route:Route") {
+		if !strings.HasPrefix(r.Name, net+"-private-") {
+			continue
+		}
+		routes++
+		for _, fleet := range []string{"web", "worker"} {
+			if asg := regs.Named(t, "aws:autoscaling/group:Group", "compute-"+fleet+"-asg"); !slices.Contains(asg.Dependencies, r.URN) {
+				t.Errorf("%s does not wait for the route %s", asg.Name, r.Name)
+			}
+		}
+	}
+	if routes == 0 {
+		t.Fatal("no private default routes planned")
+	}
+}
