@@ -144,7 +144,7 @@ const (
 	// PastStandardSupport: AWS still runs it, for Extended Support charges, and will
 	// upgrade it itself when Extended Support ends.
 	PastStandardSupport
-	// Deprecated: AWS no longer creates it (the catalog lists it as withdrawn).
+	// Deprecated versions are ones AWS no longer creates (the catalog lists them as withdrawn).
 	Deprecated
 	// NotOffered: not a release AWS offers (unlisted in a complete major, or older than
 	// any major AWS lists).

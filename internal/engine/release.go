@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -153,16 +152,4 @@ func (g *registrar) register(r apitype.ResourceV3, inputs map[string]any) (pulum
 	}
 	g.done[r.URN] = res
 	return res, nil
-}
-
-// loadBalancersIn lists the urns of load balancer resources among steps to replace or
-// delete whose deletion protection the state has on.
-func deletionProtectedAmong(state State, urns []string) []string {
-	var out []string
-	for _, r := range state.DeletionProtected() {
-		if slices.Contains(urns, r.URN) {
-			out = append(out, r.URN)
-		}
-	}
-	return out
 }
