@@ -286,10 +286,22 @@ func (e *Env) withoutPending(ctx context.Context, s *session, errs []error) []*s
 // reprotect puts protection back on the resources of urns that are still in the
 // state after an update that did not finish, even when the run was interrupted.
 func (e *Env) reprotect(ctx context.Context, s *session, r *spec.Region, urns []string) error {
+	return e.restore(ctx, s, r, urns, "protection", "the next preview or up restores it", s.runner.SetProtect)
+}
+
+// restore turns what set changes (protection, deletion protection) back on for the
+// resources of urns still in the state after a run that did not finish, even when the
+// run was interrupted; later says what fixes it if this fails too.
+func (e *Env) restore(ctx context.Context, s *session, r *spec.Region, urns []string, what, later string,
+	set func(context.Context, *spec.Region, []string, bool) error,
+) error {
+	if len(urns) == 0 {
+		return nil
+	}
 	ctx = context.WithoutCancel(ctx)
 	state, err := s.runner.State(ctx, r)
 	if err != nil {
-		return fmt.Errorf("region %q: protection could not be checked after the interrupted run (%v); the next preview or up restores it", r.Region, err)
+		return fmt.Errorf("region %q: %s could not be checked after the interrupted run (%v); %s", r.Region, what, err, later)
 	}
 	var still []string
 	for _, u := range urns {
@@ -297,8 +309,8 @@ func (e *Env) reprotect(ctx context.Context, s *session, r *spec.Region, urns []
 			still = append(still, u)
 		}
 	}
-	if err := s.runner.SetProtect(ctx, r, still, true); err != nil {
-		return fmt.Errorf("region %q: %v; the next preview or up restores it", r.Region, err)
+	if err := set(ctx, r, still, true); err != nil {
+		return fmt.Errorf("region %q: %v; %s", r.Region, err, later)
 	}
 	return nil
 }

@@ -160,25 +160,8 @@ func (e *Env) Refresh(ctx context.Context, req EngineRequest) (*Outcome, error) 
 	return out, errors.Join(errs...)
 }
 
-// reguard turns deletion protection back on for the load balancers a destroy that did
-// not finish left standing.
+// reguard turns deletion protection back on for the load balancers a run that did not
+// finish left standing.
 func (e *Env) reguard(ctx context.Context, s *session, r *spec.Region, urns []string) error {
-	if len(urns) == 0 {
-		return nil
-	}
-	ctx = context.WithoutCancel(ctx)
-	state, err := s.runner.State(ctx, r)
-	if err != nil {
-		return fmt.Errorf("region %q: deletion protection could not be checked after the interrupted destroy (%v); the next up turns it back on", r.Region, err)
-	}
-	var still []string
-	for _, u := range urns {
-		if state.Has(u) {
-			still = append(still, u)
-		}
-	}
-	if err := s.runner.SetDeletionProtection(ctx, r, still, true); err != nil {
-		return fmt.Errorf("region %q: %v; the next up turns it back on", r.Region, err)
-	}
-	return nil
+	return e.restore(ctx, s, r, urns, "deletion protection", "the next up turns it back on", s.runner.SetDeletionProtection)
 }

@@ -653,7 +653,7 @@ func TestDestroyReleasesLoadBalancerDeletionProtection(t *testing.T) {
 	if code := exitCode(ios, deployRun(context.Background(), opts), false); code != ExitCancelled {
 		t.Fatalf("destroy --unprotect: exit %d, want 2", code)
 	}
-	want := []string{"unprotect eu-west-1 ", "release eu-west-1 " + albURN, "destroy eu-west-1", "protect eu-west-1 ", "guard eu-west-1 " + albURN}
+	want := []string{"unprotect eu-west-1 ", "release eu-west-1 " + albURN, "destroy eu-west-1", "guard eu-west-1 " + albURN}
 	if !reflect.DeepEqual(f.called(), want) {
 		t.Errorf("calls %v, want %v", f.called(), want)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +12,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/regionctl/regionctl/internal/testutil"
@@ -76,25 +73,7 @@ func TestUnhealthyFleetFailsUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	state := t.TempDir()
-	stack, err := auto.UpsertStackInlineSource(ctx, "dev", "rehearsal-health", program,
-		auto.Pulumi(cmd),
-		auto.PulumiHome(t.TempDir()),
-		auto.Project(workspace.Project{
-			Name:    tokens.PackageName("rehearsal-health"),
-			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: "file://" + state},
-		}),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(map[string]string{
-			"PULUMI_CONFIG_PASSPHRASE":                    "rehearsal",
-			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-			"PULUMI_DEBUG_PROVIDERS":                      "aws:" + strconv.Itoa(srv.Port()),
-		}),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stack := rehearsalStack(ctx, t, cmd, state, "rehearsal-health", program, srv.Port())
 
 	t.Setenv(UnhealthyEnv, "web-asg")
 	if _, err := stack.Preview(ctx); err != nil {

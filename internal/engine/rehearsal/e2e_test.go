@@ -146,26 +146,8 @@ func TestEngineAttaches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	state, home := t.TempDir(), t.TempDir()
-	stack, err := auto.UpsertStackInlineSource(ctx, "dev", "rehearsal-e2e", e2eProgram(queueSpec{"events", false, 60}),
-		auto.Pulumi(cmd),
-		auto.PulumiHome(home),
-		auto.Project(workspace.Project{
-			Name:    tokens.PackageName("rehearsal-e2e"),
-			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: "file://" + state},
-		}),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(map[string]string{
-			"PULUMI_CONFIG_PASSPHRASE":                    "rehearsal",
-			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-			"PULUMI_DEBUG_PROVIDERS":                      "aws:" + strconv.Itoa(srv.Port()),
-		}),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	state := t.TempDir()
+	stack := rehearsalStack(ctx, t, cmd, state, "rehearsal-e2e", e2eProgram(queueSpec{"events", false, 60}), srv.Port())
 	step := func(name string) func() {
 		at := time.Now()
 		return func() { t.Logf("%s: %v", name, time.Since(at).Round(time.Millisecond)) }
@@ -299,4 +281,30 @@ func TestEngineAttaches(t *testing.T) {
 		}
 	}
 	t.Logf("whole test: %v", time.Since(began).Round(time.Millisecond))
+}
+
+// rehearsalStack is an inline-program stack in a local backend at state whose engine
+// attaches to the rehearsal provider on port.
+func rehearsalStack(ctx context.Context, t *testing.T, cmd auto.PulumiCommand, state, project string, program pulumi.RunFunc, port int) auto.Stack {
+	t.Helper()
+	stack, err := auto.UpsertStackInlineSource(ctx, "dev", project, program,
+		auto.Pulumi(cmd),
+		auto.PulumiHome(t.TempDir()),
+		auto.Project(workspace.Project{
+			Name:    tokens.PackageName(project),
+			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+			Backend: &workspace.ProjectBackend{URL: "file://" + state},
+		}),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(map[string]string{
+			"PULUMI_CONFIG_PASSPHRASE":                    "rehearsal",
+			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+			"PULUMI_DEBUG_PROVIDERS":                      "aws:" + strconv.Itoa(port),
+		}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stack
 }
