@@ -13,8 +13,9 @@ import (
 func init() { today = func() time.Time { return awsmodel.EngineVersionsChecked } }
 
 // TestEngineVersionByDay: end of standard support passes with time. A cache pinned to
-// Redis OSS 6.2 is valid while standard support lasts and refused, naming the version
-// to move to, from the day it ends.
+// Redis OSS 6.2 is still offered while standard support lasts (refused then only for
+// IAM authentication, which needs 7) and past support, naming the version to move to,
+// from the day it ends.
 func TestEngineVersionByDay(t *testing.T) {
 	j := testJurisdictions(t)
 	file := `region: eu-west-1
@@ -35,8 +36,8 @@ alarms:
 		day  string
 		want string // "" when valid
 	}{
-		{"2026-12-01", ""},
-		{"2027-01-30", ""},
+		{"2026-12-01", `regions/eu-west-1.yaml:9:20: caches[0].engineVersion: "6.2" is too old: regionctl's caches authenticate clients with IAM, which needs Redis OSS 7 or later; use 7.1`},
+		{"2027-01-30", `regions/eu-west-1.yaml:9:20: caches[0].engineVersion: "6.2" is too old: regionctl's caches authenticate clients with IAM, which needs Redis OSS 7 or later; use 7.1`},
 		{"2027-01-31", `regions/eu-west-1.yaml:9:20: caches[0].engineVersion: "6.2" is past AWS's end of standard support (2027-01-31; AWS charges Extended Support for it and upgrades it itself later; catalog checked 2026-12-01): use "7.0"`},
 	}
 	defer func(saved func() time.Time) { today = saved }(today)

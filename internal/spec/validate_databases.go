@@ -22,6 +22,7 @@ const (
 	maxBackupDays       = 35
 	minWindowMinutes    = 30
 	minCacheReplicas    = 1 // automatic failover needs a replica
+	minRedisIAMMajor    = 7 // IAM authentication of ElastiCache users (auth-iam.html)
 	maxCacheReplicas    = 5
 	minutesPerDay       = 24 * 60
 	minutesPerWeek      = 7 * minutesPerDay
@@ -170,7 +171,13 @@ func (c *checker) caches() {
 		if !redisVersion.MatchString(k.EngineVersion) {
 			c.errf(at+".engineVersion", "%s is not a Redis version; want one like \"7.1\" (quoted)", quote(k.EngineVersion))
 		} else if k.Engine == EngineRedis {
+			before := len(c.probs)
 			c.engineVersion(at+".engineVersion", k.Engine, k.EngineVersion)
+			if major, _ := strconv.Atoi(strings.SplitN(k.EngineVersion, ".", 2)[0]); len(c.probs) == before && major < minRedisIAMMajor {
+				// The cache's users authenticate with IAM (no password in state or git).
+				c.errf(at+".engineVersion", "%s is too old: regionctl's caches authenticate clients with IAM, which needs Redis OSS %d or later; use %s",
+					quote(k.EngineVersion), minRedisIAMMajor, DefaultCacheEngineVersion)
+			}
 		}
 		if !cacheNodeType.MatchString(k.NodeType) {
 			c.errf(at+".nodeType", "%s is not a cache node type; want cache.family.size like cache.r6g.large", quote(k.NodeType))
