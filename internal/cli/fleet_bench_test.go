@@ -191,6 +191,8 @@ func fleetDir(b *testing.B, n int) (bin, dir string) {
 		text := strings.Replace(string(base), "region: eu-west-1", "region: "+id, 1)
 		text = strings.Replace(text, "jurisdiction: eu", "jurisdiction: fleet", 1)
 		text = strings.Replace(text, "cidr: 10.20.0.0/16", fmt.Sprintf("cidr: 10.%d.0.0/16", 100+i), 1)
+		// ACM certificates are regional: each region's load balancer gets one of its own.
+		text = strings.ReplaceAll(text, "arn:aws:acm:eu-west-1:", "arn:aws:acm:"+id+":")
 		if err := os.WriteFile(filepath.Join(regions, id+".yaml"), []byte(text), 0o644); err != nil {
 			b.Fatal(err)
 		}

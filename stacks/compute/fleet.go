@@ -15,6 +15,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -44,6 +45,9 @@ type FleetArgs struct {
 	// InstanceTags are put on instances and volumes the Auto Scaling group launches:
 	// the provider's default tags only reach resources the provider itself creates.
 	InstanceTags map[string]string
+	// RefreshAlarms stop a rolling instance refresh of a load-balanced fleet when they
+	// fire (observability.FleetRefreshAlarms).
+	RefreshAlarms []string
 	// ReleaseDeletionProtection turns the load balancer's deletion protection off, for
 	// the update right before a destroy (AWS refuses to delete it while it is on).
 	ReleaseDeletionProtection bool
@@ -194,10 +198,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		TargetGroupArns:        targetGroups,
 		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
 			Strategy: pulumi.String("Rolling"),
-			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
-				MinHealthyPercentage: pulumi.Int(90),
-				MaxHealthyPercentage: pulumi.Int(110),
-			},
+			Preferences: refreshPreferences(s, lb != nil, args.RefreshAlarms),
 		},
 		EnabledMetrics: pulumi.StringArray{
 			pulumi.String("GroupDesiredCapacity"), pulumi.String("GroupInServiceInstances"),
@@ -373,4 +374,23 @@ func tagSpecifications(name string, tags map[string]string) ec2.LaunchTemplateTa
 		out = append(out, &ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String(kind), Tags: m})
 	}
 	return out
+}
+
+// refreshPreferences roll a new launch template version out 10% at a time. For a
+// load-balanced fleet the refresh fails when its health alarms fire, and rolls the
+// servers back to the previous version where AWS supports it: only for an AMI id, not
+// for an image resolved from an SSM parameter (RefreshPreferences.AutoRollback,
+// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+func refreshPreferences(s spec.Server, balanced bool, alarms []string) *autoscaling.GroupInstanceRefreshPreferencesArgs {
+	p := &autoscaling.GroupInstanceRefreshPreferencesArgs{
+		MinHealthyPercentage: pulumi.Int(90),
+		MaxHealthyPercentage: pulumi.Int(110),
+	}
+	if balanced && len(alarms) > 0 {
+		p.AlarmSpecification = &autoscaling.GroupInstanceRefreshPreferencesAlarmSpecificationArgs{
+			Alarms: pulumi.ToStringArray(alarms),
+		}
+		p.AutoRollback = pulumi.Bool(!strings.HasPrefix(s.ImageID(), "resolve:ssm:"))
+	}
+	return p
 }

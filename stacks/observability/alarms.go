@@ -49,7 +49,7 @@ func (w *watcher) add(a alarm) {
 		return
 	}
 	_, w.err = cloudwatch.NewMetricAlarm(w.ctx, w.name+"-"+a.id, &cloudwatch.MetricAlarmArgs{
-		Name:               pulumi.String("regionctl-" + a.id),
+		Name:               pulumi.String(alarmName(a.id)),
 		AlarmDescription:   pulumi.String(a.description),
 		Namespace:          pulumi.String(a.namespace),
 		MetricName:         pulumi.String(a.metric),
@@ -149,4 +149,16 @@ func (w *watcher) queue(q QueueTarget) {
 		dimensions: pulumi.StringMap{"QueueName": q.DLQName},
 		comparison: "GreaterThanThreshold", threshold: 0, period: 300, periods: 1, missing: "notBreaching",
 	})
+}
+
+// alarmName is the CloudWatch name of the alarm id (alarms are regional: the region
+// needs no place in it).
+func alarmName(id string) string { return "regionctl-" + id }
+
+// FleetRefreshAlarms are the alarms of a load-balanced fleet that stop an instance
+// refresh (and roll it back where AWS can): servers failing the health check and
+// answering 5xx. The fleet names them before they exist; AWS reads them when a refresh
+// starts, which is never before the first up created them.
+func FleetRefreshAlarms(fleet string) []string {
+	return []string{alarmName("fleet-" + fleet + "-unhealthy"), alarmName("fleet-" + fleet + "-target-5xx")}
 }

@@ -257,3 +257,35 @@ func TestTrafficWaitsForItsRoutes(t *testing.T) {
 		t.Fatal("no private default routes planned")
 	}
 }
+
+// A rolling refresh of a load-balanced fleet stops when its health alarms fire, and
+// rolls back where AWS can: with an AMI id, not with an image from an SSM parameter.
+func TestInstanceRefreshStopsOnTheFleetsAlarms(t *testing.T) {
+	for _, tt := range []struct {
+		image    string
+		rollback bool
+	}{{"", false}, {"ssm:/images/web:42", false}, {"ami-0123456789abcdef0", true}} {
+		regs := run(t, stackstest.Region(func(r *spec.Region) { r.Servers[0].Image = tt.image }))
+		alarms := map[string]bool{}
+		for _, a := range regs.OfType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+			alarms[stackstest.Str(a, "name")] = true
+		}
+		web := regs.Named(t, "aws:autoscaling/group:Group", "compute-web-asg")
+		names := stackstest.Strs(web, "instanceRefresh.preferences.alarmSpecification.alarms")
+		if len(names) != 2 {
+			t.Fatalf("image %q: refresh alarms %v, want the fleet's unhealthy and 5xx alarms", tt.image, names)
+		}
+		for _, n := range names {
+			if !alarms[n] {
+				t.Errorf("image %q: the refresh names alarm %s, which the region does not create", tt.image, n)
+			}
+		}
+		if got := stackstest.Bool(web, "instanceRefresh.preferences.autoRollback"); got != tt.rollback {
+			t.Errorf("image %q: autoRollback %v, want %v", tt.image, got, tt.rollback)
+		}
+		worker := regs.Named(t, "aws:autoscaling/group:Group", "compute-worker-asg")
+		if got := stackstest.Strs(worker, "instanceRefresh.preferences.alarmSpecification.alarms"); len(got) != 0 {
+			t.Errorf("a fleet without a load balancer has no health alarms to stop on, got %v", got)
+		}
+	}
+}

@@ -192,6 +192,7 @@ func NewWith(ctx *pulumi.Context, r *spec.Region, opts Options) (*Region, error)
 			KMSKeyARN:        key,
 			InstanceTags:     tags,
 			Uses:             reg.access(r, s),
+			RefreshAlarms:    observability.FleetRefreshAlarms(s.Name),
 
 			ReleaseDeletionProtection: opts.ReleaseDeletionProtection,
 		}, use)

@@ -106,6 +106,11 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if err := healthGate(typeOf(req.GetType(), urn), news, req.GetOldInputs(), req.GetPreview()); err != nil {
 		return nil, err
 	}
+	if !req.GetPreview() {
+		if why := p.worldOf(ctx).refuseUpdate(typeOf(req.GetType(), urn), news); why != "" {
+			return nil, status.Error(codes.FailedPrecondition, why)
+		}
+	}
 	c := p.config(ctx)
 	_, outputs := mockaws.Attributes(c.region, c.accountID, typeOf(req.GetType(), urn), nameOf(req.GetName(), urn), news)
 	if req.GetPreview() {

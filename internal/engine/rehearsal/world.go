@@ -425,6 +425,9 @@ func (w *world) refuseCreate(typ string, urn resource.URN, inputs resource.Prope
 			return fmt.Sprintf("Gateway.NotAttached: Network %s has no Internet gateway attached", vpc)
 		}
 	case "aws:autoscaling/group:Group":
+		if why := w.rollbackCheck(inputs); why != "" {
+			return why
+		}
 		return w.bootCheck(inputs)
 	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy":
 		role, _ := knownString(inputs, "role")
@@ -509,4 +512,41 @@ func (w *world) launch(inputs resource.PropertyMap) {
 			}
 		}
 	}
+}
+
+// refuseUpdate says why AWS would refuse an update of a resource of typ to inputs.
+func (w *world) refuseUpdate(typ string, inputs resource.PropertyMap) string {
+	if typ != "aws:autoscaling/group:Group" {
+		return ""
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.rollbackCheck(inputs)
+}
+
+// rollbackCheck: an instance refresh with auto rollback needs the launch template to
+// name an AMI; AWS does not support a rollback when it resolves the image from an SSM
+// parameter (RefreshPreferences.AutoRollback). Callers hold the lock.
+func (w *world) rollbackCheck(inputs resource.PropertyMap) string {
+	refresh := inputs["instanceRefresh"]
+	if !refresh.IsObject() {
+		return ""
+	}
+	prefs := refresh.ObjectValue()["preferences"]
+	if !prefs.IsObject() || !flag(prefs.ObjectValue(), "autoRollback") {
+		return ""
+	}
+	lt := inputs["launchTemplate"]
+	if !lt.IsObject() {
+		return ""
+	}
+	tmpl, ok := w.byID[ref("aws:ec2/launchTemplate:LaunchTemplate", first(lt.ObjectValue(), "id"))]
+	if !ok {
+		return ""
+	}
+	if image := first(tmpl.props, "imageId"); strings.HasPrefix(image, "resolve:ssm:") {
+		group, _ := knownString(inputs, "name")
+		return fmt.Sprintf("ValidationError: Auto Scaling group %s: an instance refresh cannot roll back when the launch template resolves its image from an SSM parameter (%s): name an AMI id, or turn autoRollback off", group, image)
+	}
+	return ""
 }

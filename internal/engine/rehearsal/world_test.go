@@ -693,3 +693,25 @@ func TestWorldReplacementKeepsItsARNOnUpdate(t *testing.T) {
 		t.Errorf("after an update the ARN is %s, want the replacement's own %s", got, replacement.str("arn"))
 	}
 }
+
+// TestWorldRollbackNeedsAnAMI: AWS cannot roll an instance refresh back when the launch
+// template resolves its image from an SSM parameter; with an AMI id it can.
+func TestWorldRollbackNeedsAnAMI(t *testing.T) {
+	a := newStandIn(t)
+	n := a.network()
+	rt := a.routeOut(n)
+	for _, s := range n.subnets {
+		a.add(assocType, "net-private-"+s.name, assocInputs(s, rt))
+	}
+	f := a.fleet(n.vpc)
+	rollback := func(in resource.PropertyMap) resource.PropertyMap {
+		return with(in, "instanceRefresh", obj("strategy", str("Rolling"), "preferences", obj("autoRollback", yes(true))))
+	}
+	_, err := a.try("aws:autoscaling/group:Group", "web-asg", rollback(asgInputs("web-asg", f.lt, n.subnets...)), false)
+	refused(t, err, "ValidationError: Auto Scaling group web-asg: an instance refresh cannot roll back when the launch template resolves its image from an SSM parameter "+
+		"(resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64): name an AMI id, or turn autoRollback off")
+
+	asg := a.add("aws:autoscaling/group:Group", "web-asg", asgInputs("web-asg", f.lt, n.subnets...))
+	lt := a.update(f.lt, with(f.lt.inputs, "imageId", str("ami-0123456789abcdef0")))
+	a.update(asg, rollback(with(asg.inputs, "launchTemplate", obj("id", str(lt.id), "version", str("2")))))
+}
