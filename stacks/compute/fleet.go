@@ -197,7 +197,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		DefaultInstanceWarmup:  pulumi.Int(300),
 		TargetGroupArns:        targetGroups,
 		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
-			Strategy: pulumi.String("Rolling"),
+			Strategy:    pulumi.String("Rolling"),
 			Preferences: refreshPreferences(s, lb != nil, args.RefreshAlarms),
 		},
 		EnabledMetrics: pulumi.StringArray{
