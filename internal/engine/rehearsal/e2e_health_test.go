@@ -2,8 +2,6 @@ package rehearsal
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,21 +11,13 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/regionctl/regionctl/internal/testutil"
 )
 
 // TestUnhealthyFleetFailsUp: through the real engine, an up whose load-balanced fleet
 // never becomes healthy fails, naming the group, as the real provider's capacity wait
 // does; the same program succeeds once the fleet is healthy.
 func TestUnhealthyFleetFailsUp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: runs the Pulumi CLI")
-	}
-	root := testutil.RepoRoot(t)
-	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
-		t.Skipf("no Pulumi CLI at %s: `make tools` builds it", filepath.Join(root, "bin", "pulumi"))
-	}
+	root := needPulumi(t)
 	srv, err := Start()
 	if err != nil {
 		t.Fatal(err)

@@ -120,13 +120,7 @@ func e2eProgram(q queueSpec) pulumi.RunFunc {
 // the Automation API: the engine attaches over PULUMI_DEBUG_PROVIDERS and never looks
 // for the AWS plugin.
 func TestEngineAttaches(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: runs the Pulumi CLI")
-	}
-	root := testutil.RepoRoot(t)
-	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
-		t.Skipf("no Pulumi CLI at %s: `make tools` builds it", filepath.Join(root, "bin", "pulumi"))
-	}
+	root := needPulumi(t)
 	began := time.Now()
 
 	var seen calls
@@ -307,4 +301,18 @@ func rehearsalStack(ctx context.Context, t *testing.T, cmd auto.PulumiCommand, s
 		t.Fatal(err)
 	}
 	return stack
+}
+
+// needPulumi skips an end-to-end test when -short or without the pinned Pulumi CLI,
+// and returns the repository root that holds it.
+func needPulumi(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: runs the Pulumi CLI")
+	}
+	root := testutil.RepoRoot(t)
+	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
+		t.Skipf("no Pulumi CLI at %s: `make tools` builds it", filepath.Join(root, "bin", "pulumi"))
+	}
+	return root
 }
