@@ -210,7 +210,15 @@ func (c *collector) failure(err error) error {
 	if err == nil || errors.Is(err, context.Canceled) || auto.IsConcurrentUpdateError(err) || isTornState(err) || len(c.errs) == 0 {
 		return err // explain recognises these by their own type
 	}
-	return &EngineError{Region: c.region, Diagnostics: c.errs, Err: err}
+	diags := slices.Clone(c.errs)
+	for _, d := range c.errs {
+		if strings.Contains(d, "AlreadyExists") || strings.Contains(d, "BucketAlreadyOwnedByYou") || strings.Contains(d, "Duplicate") {
+			diags = append(diags, "a resource of that name already exists in the account: one an earlier destroy retained (regionctl keeps data stores and what they use), "+
+				"or one made outside regionctl; import it into the stack (pulumi import), delete it, or give the entry a new identifier")
+			break
+		}
+	}
+	return &EngineError{Region: c.region, Diagnostics: diags, Err: err}
 }
 
 // maskUnknowns replaces the engine's marker for values not known until apply with

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -25,5 +27,24 @@ func TestRetainedSaysWhatKeepsCosting(t *testing.T) {
 		if got[i].Billed != w {
 			t.Errorf("%s: billed %q, want %q", got[i].Name, got[i].Billed, w)
 		}
+	}
+}
+
+// A create that fails because the name is taken says where such a resource comes from
+// and what to do: on AWS it is typically a data store an earlier destroy retained.
+func TestTakenNameExplained(t *testing.T) {
+	c := &collector{region: "eu-west-1", errs: []string{
+		"aws:rds/cluster:Cluster database-main-cluster: DBClusterAlreadyExistsFault: DB Cluster already exists",
+	}}
+	var ee *EngineError
+	if err := c.failure(errors.New("update failed")); !errors.As(err, &ee) {
+		t.Fatalf("failure %v, want an engine error", err)
+	}
+	if last := ee.Diagnostics[len(ee.Diagnostics)-1]; !strings.Contains(last, "an earlier destroy retained") || !strings.Contains(last, "pulumi import") {
+		t.Errorf("diagnostics %q lack the explanation", ee.Diagnostics)
+	}
+	plain := &collector{region: "eu-west-1", errs: []string{"aws:sqs/queue:Queue q: AccessDenied"}}
+	if err := plain.failure(errors.New("update failed")); errors.As(err, &ee) && len(ee.Diagnostics) != 1 {
+		t.Errorf("an unrelated failure got extra advice: %q", ee.Diagnostics)
 	}
 }
