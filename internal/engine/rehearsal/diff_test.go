@@ -57,6 +57,15 @@ func TestDiffReplaces(t *testing.T) {
 	}
 	queue := resource.PropertyMap{"name": str("events"), "fifoQueue": yes(false), "visibilityTimeoutSeconds": num(60)}
 	bucket := resource.PropertyMap{"bucket": str("uploads-eu-west-1"), "forceDestroy": yes(false)}
+	objectLock := func(enabled string, days float64) resource.PropertyValue {
+		block := resource.PropertyMap{"objectLockEnabled": str(enabled)}
+		if days > 0 {
+			block["rule"] = resource.NewObjectProperty(resource.PropertyMap{"defaultRetention": resource.NewObjectProperty(
+				resource.PropertyMap{"mode": str("GOVERNANCE"), "days": num(days)})})
+		}
+		return resource.NewObjectProperty(block)
+	}
+	userGroup := resource.PropertyMap{"userGroupId": str("sessions-users"), "engine": str("redis"), "userIds": strs("default", "app")}
 	key := resource.PropertyMap{"multiRegion": yes(false), "keyUsage": str("ENCRYPT_DECRYPT"), "customerMasterKeySpec": str("SYMMETRIC_DEFAULT"), "enableKeyRotation": yes(true)}
 	vpc := resource.PropertyMap{"cidrBlock": str("10.20.0.0/16"), "enableDnsHostnames": yes(true)}
 	subnet := resource.PropertyMap{"cidrBlock": str("10.20.0.0/20"), "availabilityZone": str("eu-west-1a"), "vpcId": str("vpc-1"), "mapPublicIpOnLaunch": yes(false)}
@@ -167,6 +176,16 @@ func TestDiffReplaces(t *testing.T) {
 		{"queue visibility", "aws:sqs/queue:Queue", queue, with(queue, "visibilityTimeoutSeconds", num(120)), []string{"visibilityTimeoutSeconds"}, nil, false},
 		{"bucket name", "aws:s3/bucketV2:BucketV2", bucket, with(bucket, "bucket", str("uploads-2")), []string{"bucket"}, []string{"bucket"}, false},
 		{"bucket force destroy", "aws:s3/bucketV2:BucketV2", bucket, with(bucket, "forceDestroy", yes(true)), []string{"forceDestroy"}, nil, false},
+		{"bucket object lock block", "aws:s3/bucketV2:BucketV2", bucket, with(bucket, "objectLockConfiguration", objectLock("Enabled", 0)),
+			[]string{"objectLockConfiguration"}, []string{"objectLockConfiguration"}, true},
+		{"bucket object lock rule", "aws:s3/bucketV2:BucketV2", with(bucket, "objectLockConfiguration", objectLock("Enabled", 30)),
+			with(bucket, "objectLockConfiguration", objectLock("Enabled", 90)), []string{"objectLockConfiguration"}, nil, false},
+		{"bucket object lock block dropped", "aws:s3/bucketV2:BucketV2", with(bucket, "objectLockConfiguration", objectLock("Enabled", 30)), bucket,
+			[]string{"objectLockConfiguration"}, nil, false},
+		{"cache user group id", "aws:elasticache/userGroup:UserGroup", userGroup, with(userGroup, "userGroupId", str("sessions-users-2")),
+			[]string{"userGroupId"}, []string{"userGroupId"}, false},
+		{"cache user group users", "aws:elasticache/userGroup:UserGroup", userGroup, with(userGroup, "userIds", strs("default", "app", "reader")),
+			[]string{"userIds"}, nil, false},
 		{"key multi-region", "aws:kms/key:Key", key, with(key, "multiRegion", yes(true)), []string{"multiRegion"}, []string{"multiRegion"}, false},
 		{"key usage", "aws:kms/key:Key", key, with(key, "keyUsage", str("SIGN_VERIFY"), "customerMasterKeySpec", str("RSA_2048")),
 			[]string{"customerMasterKeySpec", "keyUsage"}, []string{"customerMasterKeySpec", "keyUsage"}, false},

@@ -61,8 +61,9 @@ var forceNew = map[string]replaceRule{
 	},
 	// sqs/queue.go
 	"aws:sqs/queue:Queue": {keys: []string{"fifoQueue", "name", "namePrefix"}},
-	// s3/bucket.go (BucketV2 is the same Terraform resource)
-	"aws:s3/bucketV2:BucketV2": {keys: []string{"bucket", "bucketPrefix", "objectLockEnabled"}},
+	// s3/bucket.go (BucketV2 is the same Terraform resource); the deprecated
+	// object_lock_configuration block's own object_lock_enabled is ForceNew too
+	"aws:s3/bucketV2:BucketV2": {keys: []string{"bucket", "bucketPrefix", "objectLockEnabled"}, when: bucketObjectLockReplaces},
 	"aws:s3/bucket:Bucket":     {keys: []string{"bucket", "bucketPrefix", "objectLockEnabled"}},
 	// kms/key.go
 	"aws:kms/key:Key": {
@@ -173,6 +174,8 @@ var forceNew = map[string]replaceRule{
 	"aws:elasticache/subnetGroup:SubnetGroup": {keys: []string{"name"}},
 	// elasticache/user.go: AWS keeps a user's id and name; engine and access change in place
 	"aws:elasticache/user:User": {keys: []string{"userId", "userName"}},
+	// elasticache/user_group.go: the group's id is ForceNew; its user ids change in place
+	"aws:elasticache/userGroup:UserGroup": {keys: []string{"userGroupId"}},
 	// sqs/queue_redrive_allow_policy.go
 	"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": {keys: []string{"queueUrl"}},
 	// s3/bucket_*.go: each belongs to its bucket
@@ -216,6 +219,32 @@ func ruleSourceKind(m resource.PropertyMap) string {
 		}
 	}
 	return ""
+}
+
+// bucketObjectLockReplaces: object lock is chosen when a bucket is created, so a new
+// objectLockConfiguration.objectLockEnabled (the deprecated block's flag, ForceNew in
+// the schema) replaces the bucket; a change to the block's rule alone is an update. A
+// flag not known yet replaces, as an unknown ForceNew value does in a Terraform plan.
+// The block is Optional and Computed: dropping it from the inputs keeps what AWS has.
+func bucketObjectLockReplaces(olds, news, _ resource.PropertyMap) []string {
+	if absent(news, "objectLockConfiguration") {
+		return nil
+	}
+	flag := func(m resource.PropertyMap) resource.PropertyValue {
+		v := unsecret(m["objectLockConfiguration"])
+		if v.IsComputed() {
+			return v
+		}
+		if !v.IsObject() {
+			return resource.NewNullProperty()
+		}
+		return unsecret(v.ObjectValue()["objectLockEnabled"])
+	}
+	o, n := flag(olds), flag(news)
+	if n.ContainsUnknowns() || !o.DeepEquals(n) {
+		return []string{"objectLockConfiguration"}
+	}
+	return nil
 }
 
 // replicationGroupReplaces is the CustomizeDiff of aws_elasticache_replication_group:
