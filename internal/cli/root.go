@@ -34,6 +34,7 @@ func NewRootCmdWith(f *Factory, g *Globals) *cobra.Command {
 		newDeployCmd(f, g, engine.Refresh, nil),
 		newOutputsCmd(f, g, nil),
 		newStatusCmd(f, g, nil),
+		newRegionsCmd(f, g, nil),
 	)
 	return root
 }
