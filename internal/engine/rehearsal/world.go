@@ -129,7 +129,7 @@ func (w *world) nameTaken(typ string, urn resource.URN, n naming, name string, i
 	return "", false
 }
 
-// strings collects every known string in a property value.
+// collectStrings collects every known string in a property value.
 func collectStrings(v resource.PropertyValue, out map[string]bool) {
 	v = unsecret(v)
 	switch {
