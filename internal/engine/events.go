@@ -28,10 +28,13 @@ type collector struct {
 
 	mu      sync.Mutex // record runs on the stream's goroutine, results are read after wait
 	changes Changes
-	byURN   map[string]manifest.Resource
-	order   []string
-	errs    []string
-	refused []string // URNs the engine would replace or delete but refused to, being protected
+	// componentUpdates counts components whose only change is their own inputs: the
+	// engine counts them as updates, the cloud sees nothing.
+	componentUpdates int
+	byURN            map[string]manifest.Resource
+	order            []string
+	errs             []string
+	refused          []string // URNs the engine would replace or delete but refused to, being protected
 	// refusedDeletes are the refused URNs it would have deleted.
 	refusedDeletes []string
 	// streamed is set once an event arrived: the CLI opened its stream, which it closes.
@@ -163,6 +166,14 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 	if res.Inputs == nil {
 		res.Inputs = map[string]any{}
 	}
+	if op == manifest.OpUpdate && state != nil && !state.Custom && !isProviderType(m.Type) {
+		// A component's own inputs (the entry it records) changed: bookkeeping in the
+		// state, nothing in the cloud, so not a change to review or to apply.
+		op, res.Op = manifest.OpSame, manifest.OpSame
+		if _, seen := c.byURN[m.URN]; !seen {
+			c.componentUpdates++
+		}
+	}
 	if op == manifest.OpReplace {
 		// Sorted: the engine does not keep one order, and findings must not flicker.
 		res.ReplaceKeys = slices.Sorted(slices.Values(m.Keys))
@@ -183,6 +194,7 @@ func (c *collector) counts() Changes {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := c.changes
+	out.Update, out.Same = out.Update-c.componentUpdates, out.Same+c.componentUpdates
 	for _, res := range c.byURN {
 		if res.Unprotected {
 			out.Protect++

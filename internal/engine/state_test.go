@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/regionctl/regionctl/internal/manifest"
 )
 
 // A destroy says what each retained resource keeps costing, from its configuration.
@@ -46,5 +48,28 @@ func TestTakenNameExplained(t *testing.T) {
 	plain := &collector{region: "eu-west-1", errs: []string{"aws:sqs/queue:Queue q: AccessDenied"}}
 	if err := plain.failure(errors.New("update failed")); errors.As(err, &ee) && len(ee.Diagnostics) != 1 {
 		t.Errorf("an unrelated failure got extra advice: %q", ee.Diagnostics)
+	}
+}
+
+// A component whose only change is the entry it records (a stack deployed before
+// components recorded it) is not a change: the cloud sees nothing.
+func TestComponentInputsAreNoChange(t *testing.T) {
+	c := &collector{region: "eu-west-1", byURN: map[string]manifest.Resource{}}
+	comp := "urn:pulumi:eu-west-1::regionctl::regionctl:stacks:Database::database-main"
+	queue := "urn:pulumi:eu-west-1::regionctl::aws:sqs/queue:Queue::q"
+	c.record(apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{
+		Op: apitype.OpUpdate, URN: comp, Type: "regionctl:stacks:Database",
+		New: &apitype.StepEventStateMetadata{Type: "regionctl:stacks:Database", URN: comp, Inputs: map[string]any{"entry": "database/main"}},
+	}}})
+	c.record(apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{
+		Op: apitype.OpUpdate, URN: queue, Type: "aws:sqs/queue:Queue",
+		New: &apitype.StepEventStateMetadata{Type: "aws:sqs/queue:Queue", URN: queue, Custom: true, Inputs: map[string]any{}},
+	}}})
+	c.record(apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{ResourceChanges: map[apitype.OpType]int{apitype.OpUpdate: 2, apitype.OpSame: 5}}})
+	if got := c.counts(); got.Update != 1 || got.Same != 6 {
+		t.Errorf("changes %+v, want the queue's update only (the component's counts as same)", got)
+	}
+	if got := c.steps().Resources; len(got) != 2 || got[0].Op != manifest.OpUpdate || got[1].Op != manifest.OpSame {
+		t.Errorf("steps %+v", got)
 	}
 }

@@ -103,11 +103,16 @@ var components = map[string]struct{ kind, prefix string }{
 }
 
 // RefOf is the entry of the region file a resource belongs to: the component it was
-// created by, or the region itself (its provider, anything outside a component).
+// created by, or the region itself (its provider, anything outside a component). The
+// component says which entry it builds (its spec.EntryInput); resources of a state
+// written before components recorded it are matched by the component's type and name.
 func (c *Context) RefOf(res *manifest.Resource) spec.Ref {
 	seen := map[string]bool{}
 	for cur := res; cur != nil && !seen[cur.URN]; cur = c.byURN[cur.Parent] {
 		seen[cur.URN] = true
+		if ref, ok := recordedRef(cur); ok {
+			return ref
+		}
 		if ref, ok := componentRef(cur.Type, cur.Name); ok {
 			return ref
 		}
@@ -142,6 +147,19 @@ func (c *Context) RefOf(res *manifest.Resource) spec.Ref {
 		}
 	}
 	return spec.Ref{Kind: spec.KindRegion}
+}
+
+// recordedRef is the entry a component recorded as its input.
+func recordedRef(res *manifest.Resource) (spec.Ref, bool) {
+	if res.Custom {
+		return spec.Ref{}, false
+	}
+	s, ok := res.Inputs[spec.EntryInput].(string)
+	if !ok {
+		return spec.Ref{}, false
+	}
+	ref, err := spec.ParseRef(s)
+	return ref, err == nil
 }
 
 // componentRef is the entry a regionctl component of type typ and name builds.

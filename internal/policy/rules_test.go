@@ -536,3 +536,22 @@ func render(fs []Finding) string {
 	}
 	return b.String()
 }
+
+// The entry a component records is the one findings name: a component whose name no
+// longer starts with its entry's (renamed between refs, say) still maps to it.
+func TestComponentsRecordTheirEntry(t *testing.T) {
+	r, j := loadRegion(t, "testdata/regions")
+	b := compliant()
+	b.set("database-main-cluster", "deletionProtection", `false`)
+	for i := range b.m.Resources {
+		res := &b.m.Resources[i]
+		if res.Type == manifest.ComponentPrefix+"Database" {
+			res.Name, res.Inputs = "legacy-store", map[string]any{spec.EntryInput: "database/main"}
+		}
+		res.Name = strings.Replace(res.Name, "database-main", "legacy-store", 1)
+	}
+	rep := Evaluate(r, j, b.m, testNow)
+	if len(rep.Findings) != 1 || rep.Findings[0].Resource != "database/main" || rep.Findings[0].Line != 17 {
+		t.Fatalf("want one finding about database/main at line 17:\n%s", render(rep.Findings))
+	}
+}

@@ -69,6 +69,9 @@ type Ref struct {
 }
 
 // String writes the ref as region files do.
+// EntryInput is the input a regionctl component records its entry in (Ref.String()).
+const EntryInput = "entry"
+
 func (r Ref) String() string {
 	if r.Name == "" {
 		return r.Kind

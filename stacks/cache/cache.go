@@ -10,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/stacks/internal/entry"
+
 	"github.com/regionctl/regionctl/internal/spec"
 	"github.com/regionctl/regionctl/stacks/internal/sgrule"
 )
@@ -62,7 +64,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		return nil, fmt.Errorf("cache %s: %w", name, err)
 	}
 	c := &Cache{}
-	if err := ctx.RegisterComponentResource("regionctl:stacks:Cache", name, c, opts...); err != nil {
+	if err := entry.Register(ctx, "regionctl:stacks:Cache", name, spec.Ref{Kind: spec.KindCache, Name: args.Cache.Name}, c, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(c)

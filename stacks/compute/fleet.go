@@ -22,6 +22,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/stacks/internal/entry"
+
 	"github.com/regionctl/regionctl/internal/spec"
 	"github.com/regionctl/regionctl/stacks/internal/awsarn"
 	"github.com/regionctl/regionctl/stacks/internal/policydoc"
@@ -83,7 +85,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		return nil, fmt.Errorf("fleet %s: %w", name, err)
 	}
 	f := &Fleet{}
-	if err := ctx.RegisterComponentResource("regionctl:stacks:Fleet", name, f, opts...); err != nil {
+	if err := entry.Register(ctx, "regionctl:stacks:Fleet", name, spec.Ref{Kind: spec.KindFleet, Name: args.Server.Name}, f, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(f)

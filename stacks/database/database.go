@@ -15,6 +15,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/stacks/internal/entry"
+
 	"github.com/regionctl/regionctl/internal/spec"
 	"github.com/regionctl/regionctl/stacks/internal/awsarn"
 	"github.com/regionctl/regionctl/stacks/internal/policydoc"
@@ -71,7 +73,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, fmt.Errorf("database %s: %w", name, err)
 	}
 	d := &Database{}
-	if err := ctx.RegisterComponentResource("regionctl:stacks:Database", name, d, opts...); err != nil {
+	if err := entry.Register(ctx, "regionctl:stacks:Database", name, spec.Ref{Kind: spec.KindDatabase, Name: args.Database.Name}, d, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(d)

@@ -10,6 +10,9 @@ import (
 	awskms "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/stacks/internal/entry"
+
 	"github.com/regionctl/regionctl/stacks/internal/awsarn"
 	"github.com/regionctl/regionctl/stacks/internal/policydoc"
 )
@@ -40,7 +43,7 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 		return nil, errors.New("kms: region and account id are required")
 	}
 	k := &Key{}
-	if err := ctx.RegisterComponentResource("regionctl:stacks:Key", name, k, opts...); err != nil {
+	if err := entry.Register(ctx, "regionctl:stacks:Key", name, spec.Ref{Kind: spec.KindKey}, k, opts...); err != nil {
 		return nil, err
 	}
 

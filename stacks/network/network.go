@@ -16,6 +16,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/stacks/internal/entry"
+
 	"github.com/regionctl/regionctl/internal/spec"
 )
 
@@ -75,7 +77,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	}
 
 	n := &Network{}
-	if err := ctx.RegisterComponentResource("regionctl:stacks:Network", name, n, opts...); err != nil {
+	if err := entry.Register(ctx, "regionctl:stacks:Network", name, spec.Ref{Kind: spec.KindNetwork}, n, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(n)

@@ -13,6 +13,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/stacks/internal/entry"
 )
 
 // ObservabilityArgs lists what to watch and where to send alarms.
@@ -78,7 +81,7 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 		return nil, fmt.Errorf("observability %s: %w", name, err)
 	}
 	o := &Observability{}
-	if err := ctx.RegisterComponentResource("regionctl:stacks:Observability", name, o, opts...); err != nil {
+	if err := entry.Register(ctx, "regionctl:stacks:Observability", name, spec.Ref{Kind: spec.KindAlarms}, o, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(o)

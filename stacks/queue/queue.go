@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/stacks/internal/entry"
+
 	"github.com/regionctl/regionctl/internal/spec"
 )
 
@@ -43,7 +45,7 @@ func NewQueue(ctx *pulumi.Context, name string, args *QueueArgs, opts ...pulumi.
 		return nil, fmt.Errorf("queue %s: %w", name, err)
 	}
 	q := &Queue{}
-	if err := ctx.RegisterComponentResource("regionctl:stacks:Queue", name, q, opts...); err != nil {
+	if err := entry.Register(ctx, "regionctl:stacks:Queue", name, spec.Ref{Kind: spec.KindQueue, Name: args.Queue.Name}, q, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(q)

@@ -289,3 +289,32 @@ func TestInstanceRefreshStopsOnTheFleetsAlarms(t *testing.T) {
 		}
 	}
 }
+
+// Every component records the region-file entry it builds, as data the offline plan
+// and the engine both see (policy reads it instead of guessing from names).
+func TestComponentsRecordTheirEntry(t *testing.T) {
+	regs := run(t, stackstest.Region())
+	want := map[string]string{
+		"database-main": "database/main", "cache-sessions": "cache/sessions", "queue-events": "queue/events",
+		"storage-uploads": "bucket/uploads", "compute-web": "fleet/web", "compute-worker": "fleet/worker",
+	}
+	seen := 0
+	for _, r := range regs {
+		if !strings.HasPrefix(r.Type, "regionctl:stacks:") {
+			continue
+		}
+		got := stackstest.Str(r, spec.EntryInput)
+		if got == "" {
+			t.Errorf("component %s records no entry", r.Name)
+		}
+		if w, ok := want[r.Name]; ok {
+			seen++
+			if got != w {
+				t.Errorf("component %s records %q, want %q", r.Name, got, w)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of the %d components", seen, len(want))
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/stacks/internal/entry"
+
 	"github.com/regionctl/regionctl/internal/spec"
 	"github.com/regionctl/regionctl/stacks/internal/policydoc"
 )
@@ -49,7 +51,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		return nil, fmt.Errorf("bucket %s: %w", name, err)
 	}
 	b := &Bucket{}
-	if err := ctx.RegisterComponentResource("regionctl:stacks:Bucket", name, b, opts...); err != nil {
+	if err := entry.Register(ctx, "regionctl:stacks:Bucket", name, spec.Ref{Kind: spec.KindBucket, Name: args.Bucket.Name}, b, opts...); err != nil {
 		return nil, err
 	}
 	// The settings are retained too: a bucket left behind by a destroy stays private,
