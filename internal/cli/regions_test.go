@@ -64,20 +64,27 @@ func (r *testRepo) commit(msg string) {
 	r.git("commit", "-q", "-m", msg)
 }
 
-// regions runs `regionctl regions --json` in the repository.
-func (r *testRepo) regions(args ...string) regionsMatrix {
+// run runs `regionctl regions` in the repository against since ("" for the default
+// base), returning stdout and the error.
+func (r *testRepo) run(json bool, shards int, since string) (string, error) {
 	r.t.Helper()
 	ios, out, _ := TestIO(false)
 	f := testFactory(ios, time.Now, nil, nil)
-	opts := &RegionsOptions{IO: ios, Env: envFor(f, filepath.Join(r.dir, "regions")), JSON: true, Shards: 1}
-	if len(args) > 0 {
-		opts.Request.Since = args[0]
-	}
-	if err := regionsRun(opts); err != nil {
+	opts := &RegionsOptions{IO: ios, Env: envFor(f, filepath.Join(r.dir, "regions")), JSON: json, Shards: shards}
+	opts.Request.Since = since
+	err := regionsRun(opts)
+	return out.String(), err
+}
+
+// regions runs `regionctl regions --json` in the repository.
+func (r *testRepo) regions(since ...string) regionsMatrix {
+	r.t.Helper()
+	out, err := r.run(true, 1, strings.Join(since, ""))
+	if err != nil {
 		r.t.Fatalf("regions: %v", err)
 	}
 	var m regionsMatrix
-	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		r.t.Fatalf("regions --json: %v\n%s", err, out)
 	}
 	return m
@@ -142,15 +149,12 @@ func TestRegionsDefaultBaseIsTheMergeBase(t *testing.T) {
 func TestRegionsMatrixShards(t *testing.T) {
 	r := newTestRepo(t)
 	r.write("go.mod", "module example\n")
-	ios, out, _ := TestIO(false)
-	f := testFactory(ios, time.Now, nil, nil)
-	opts := &RegionsOptions{IO: ios, Env: envFor(f, filepath.Join(r.dir, "regions")), JSON: true, Shards: 2}
-	opts.Request.Since = "main"
-	if err := regionsRun(opts); err != nil {
+	out, err := r.run(true, 2, "main")
+	if err != nil {
 		t.Fatal(err)
 	}
 	var m regionsMatrix
-	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatal(err)
 	}
 	want := `[{"shard":1,"regions":"ap-southeast-2 us-east-1"},{"shard":2,"regions":"eu-west-1"}]`
@@ -163,28 +167,21 @@ func TestRegionsText(t *testing.T) {
 	r := newTestRepo(t)
 	r.edit("regions/eu-west-1.yaml", "visibilityTimeoutSeconds: 60", "visibilityTimeoutSeconds: 90")
 	r.git("rm", "-q", "regions/ap-southeast-2.yaml")
-	ios, out, _ := TestIO(false)
-	f := testFactory(ios, time.Now, nil, nil)
-	opts := &RegionsOptions{IO: ios, Env: envFor(f, filepath.Join(r.dir, "regions")), Shards: 1}
-	opts.Request.Since = "main"
-	if err := regionsRun(opts); err != nil {
+	out, err := r.run(false, 1, "main")
+	if err != nil {
 		t.Fatal(err)
 	}
 	want := "eu-west-1\tregions/eu-west-1.yaml changed\n" +
 		"teardown: ap-southeast-2\tregions/ap-southeast-2.yaml deleted (CI never tears a region down: after review, `regionctl destroy ap-southeast-2`)\n" +
 		"1 region not touched, skipped\n"
-	if out.String() != want {
-		t.Errorf("stdout:\n%s\nwant:\n%s", out.String(), want)
+	if out != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
 	}
 }
 
 func TestRegionsBadBase(t *testing.T) {
 	r := newTestRepo(t)
-	ios, _, _ := TestIO(false)
-	f := testFactory(ios, time.Now, nil, nil)
-	opts := &RegionsOptions{IO: ios, Env: envFor(f, filepath.Join(r.dir, "regions")), Shards: 1}
-	opts.Request.Since = "no-such-branch"
-	err := regionsRun(opts)
+	_, err := r.run(false, 1, "no-such-branch")
 	if err == nil || !strings.Contains(err.Error(), `--changed-since: "no-such-branch" is not a commit of this repository`) {
 		t.Fatalf("err = %v", err)
 	}
