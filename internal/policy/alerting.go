@@ -3,7 +3,7 @@ package policy
 import (
 	"strings"
 
-	"github.com/regionctl/regionctl/stacks/mockaws"
+	"github.com/regionctl/regionctl/internal/awsmodel/mockaws"
 )
 
 const tVPCEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"

@@ -7,8 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/internal/awsmodel/awsarn"
 	"github.com/regionctl/regionctl/internal/spec"
-	"github.com/regionctl/regionctl/stacks/internal/awsarn"
 	"github.com/regionctl/regionctl/stacks/internal/policydoc"
 )
 

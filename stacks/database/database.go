@@ -17,8 +17,8 @@ import (
 
 	"github.com/regionctl/regionctl/stacks/internal/entry"
 
+	"github.com/regionctl/regionctl/internal/awsmodel/awsarn"
 	"github.com/regionctl/regionctl/internal/spec"
-	"github.com/regionctl/regionctl/stacks/internal/awsarn"
 	"github.com/regionctl/regionctl/stacks/internal/policydoc"
 	"github.com/regionctl/regionctl/stacks/internal/sgrule"
 )

@@ -6,7 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/regionctl/regionctl/stacks/internal/awsarn"
+	"github.com/regionctl/regionctl/internal/awsmodel/awsarn"
 	"github.com/regionctl/regionctl/stacks/internal/policydoc"
 	"github.com/regionctl/regionctl/stacks/internal/sgrule"
 )

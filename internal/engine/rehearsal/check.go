@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 )
 
 // Check fills in what the real provider fills in before a diff — the physical name of
@@ -22,29 +24,29 @@ func (p *provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pul
 		return nil, err
 	}
 
-	named, prefix := autoname(typ, urn, news)
-	applyTagsAll(typ, news, p.config(ctx).defaultTags)
+	named, prefix := awsmodel.Autoname(typ, urn, news)
+	awsmodel.ApplyTagsAll(typ, news, p.config(ctx).defaultTags)
 
 	olds, err := unmarshal(req.GetOlds())
 	if err != nil {
 		return nil, err
 	}
-	found := append(check(typ, news), engineVersionFailures(typ, olds, news, time.Now())...)
+	found := append(awsmodel.Check(typ, news), engineVersionFailures(typ, olds, news, time.Now())...)
 	found = append(found, listenerFailures(typ, news, p.config(ctx).region)...)
 	var failures []*pulumirpc.CheckFailure
 	for _, f := range found {
-		reason := f.reason
+		reason := f.Reason
 		switch {
-		case f.prop != named || named == "":
+		case f.Prop != named || named == "":
 			// A value the program gave: the reason says it all.
-		case prefix != "" && slices.ContainsFunc(found, func(f failure) bool { return f.prop == prefix }):
+		case prefix != "" && slices.ContainsFunc(found, func(f awsmodel.Failure) bool { return f.Prop == prefix }):
 			continue // the prefix's own failure says it
 		case prefix != "":
 			reason += fmt.Sprintf(" (generated from %s: shorten it)", prefix)
 		default:
 			reason += fmt.Sprintf(" (generated from the resource name %q: set %s, or shorten the resource name)", urn.Name(), named)
 		}
-		failures = append(failures, &pulumirpc.CheckFailure{Property: f.prop, Reason: reason})
+		failures = append(failures, &pulumirpc.CheckFailure{Property: f.Prop, Reason: reason})
 	}
 
 	inputs, err := marshal(news)

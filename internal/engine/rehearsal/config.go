@@ -13,6 +13,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 )
 
 // Version is the pulumi-aws release the rehearsal provider stands in for: the one the
@@ -192,7 +194,7 @@ func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureReques
 // values may arrive as JSON strings: some SDKs send provider inputs so.
 func parseConfig(args resource.PropertyMap) (*config, error) {
 	get := func(key string) resource.PropertyValue {
-		return unsecret(args[resource.PropertyKey(key)])
+		return awsmodel.Unsecret(args[resource.PropertyKey(key)])
 	}
 
 	c := &config{accountID: FakeAccountID}
@@ -212,7 +214,7 @@ func parseConfig(args resource.PropertyMap) (*config, error) {
 
 	tags := decodeJSON(get("defaultTags"))
 	if tags.IsObject() {
-		if inner := decodeJSON(unsecret(tags.ObjectValue()["tags"])); inner.IsObject() {
+		if inner := decodeJSON(awsmodel.Unsecret(tags.ObjectValue()["tags"])); inner.IsObject() {
 			c.defaultTags = inner.ObjectValue()
 		}
 	}
@@ -221,7 +223,7 @@ func parseConfig(args resource.PropertyMap) (*config, error) {
 
 // stringList reads a list of strings given as an array or as a JSON-encoded array.
 func stringList(v resource.PropertyValue) ([]string, error) {
-	v = decodeJSON(unsecret(v))
+	v = decodeJSON(awsmodel.Unsecret(v))
 	if v.IsNull() || v.IsComputed() {
 		return nil, nil
 	}
@@ -230,7 +232,7 @@ func stringList(v resource.PropertyValue) ([]string, error) {
 	}
 	var out []string
 	for _, e := range v.ArrayValue() {
-		e = unsecret(e)
+		e = awsmodel.Unsecret(e)
 		if e.IsString() {
 			out = append(out, e.StringValue())
 		}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 )
 
 // Diff compares the old inputs with the new ones. A change to an input the real
@@ -40,20 +42,12 @@ func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	}
 
 	changes := diffProperties(olds, news)
-	var replaces []string
-	if rule, ok := forceNew[typ]; ok && len(changes) > 0 {
-		replaceable := rule.keys
-		if rule.when != nil {
-			replaceable = append(slices.Clone(replaceable), rule.when(olds, news, state)...)
-		}
-		for _, c := range changes {
-			if slices.Contains(replaceable, string(c.top)) && !slices.Contains(replaces, string(c.top)) {
-				replaces = append(replaces, string(c.top))
-			}
-		}
-		slices.Sort(replaces)
+	tops := make([]string, 0, len(changes))
+	for _, c := range changes {
+		tops = append(tops, string(c.top))
 	}
-	deleteFirst := len(replaces) > 0 && fixedName(typ, urn, olds, news)
+	replaces := awsmodel.Replaces(typ, tops, olds, news, state)
+	deleteFirst := len(replaces) > 0 && awsmodel.FixedName(typ, urn, olds, news)
 	return diffResponse(changes, replaces, deleteFirst), nil
 }
 
@@ -86,7 +80,7 @@ func diffProperties(olds, news resource.PropertyMap) []change {
 }
 
 func diffValue(path resource.PropertyPath, top resource.PropertyKey, old, new resource.PropertyValue, out *[]change) {
-	old, new = unsecret(old), unsecret(new)
+	old, new = awsmodel.Unsecret(old), awsmodel.Unsecret(new)
 	add := func(kind pulumirpc.PropertyDiff_Kind) {
 		*out = append(*out, change{path: path.String(), top: top, kind: kind})
 	}

@@ -10,6 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 )
 
 // UnhealthyEnv names, comma-separated, the Auto Scaling groups whose servers never pass
@@ -53,32 +55,32 @@ func healthGate(typ string, news resource.PropertyMap, oldInputs *structpb.Struc
 // capacityTimeout is the provider's error for a group of unhealthy whose wait times out,
 // "" when it does not wait on the load balancer or the group is healthy.
 func capacityTimeout(news, olds resource.PropertyMap, unhealthy map[string]bool) string {
-	name, ok := knownString(news, "name")
+	name, ok := awsmodel.KnownString(news, "name")
 	if !ok || !unhealthy[name] {
 		return ""
 	}
 	timeoutText := defaultCapacityTimeout
-	if s, ok := knownString(news, "waitForCapacityTimeout"); ok {
+	if s, ok := awsmodel.KnownString(news, "waitForCapacityTimeout"); ok {
 		timeoutText = s
 	}
 	timeout, err := time.ParseDuration(timeoutText)
 	if err != nil || timeout <= 0 {
 		return ""
 	}
-	exact, _ := knownNumber(news, "waitForElbCapacity")
+	exact, _ := awsmodel.KnownNumber(news, "waitForElbCapacity")
 	var want string
 	switch {
 	case olds == nil:
-		n, _ := knownNumber(news, "minElbCapacity")
+		n, _ := awsmodel.KnownNumber(news, "minElbCapacity")
 		if exact > 0 {
 			n = exact
 		}
 		if n <= 0 {
 			return ""
 		}
-		want = fmt.Sprintf("want at least %s healthy instance(s) registered to Load Balancer, have 0", formatNumber(n))
+		want = fmt.Sprintf("want at least %s healthy instance(s) registered to Load Balancer, have 0", awsmodel.FormatNumber(n))
 	case exact > 0 && (changed(olds, news, "minSize") || changed(olds, news, "desiredCapacity")):
-		want = fmt.Sprintf("want exactly %s healthy instance(s) registered to Load Balancer, have 0", formatNumber(exact))
+		want = fmt.Sprintf("want exactly %s healthy instance(s) registered to Load Balancer, have 0", awsmodel.FormatNumber(exact))
 	default:
 		return ""
 	}

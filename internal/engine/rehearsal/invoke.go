@@ -8,7 +8,9 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/regionctl/regionctl/stacks/mockaws"
+	"github.com/regionctl/regionctl/internal/awsmodel/mockaws"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 )
 
 // invokes are the functions a rehearsal answers: those whose answer follows from the
@@ -35,7 +37,7 @@ func (p *provider) Invoke(ctx context.Context, req *pulumirpc.InvokeRequest) (*p
 	region := c.region
 	// getRegion may ask about a region other than the provider's.
 	for _, key := range []string{"region", "name"} {
-		if r, ok := knownString(args, key); ok && r != "" && tok == "aws:index/getRegion:getRegion" {
+		if r, ok := awsmodel.KnownString(args, key); ok && r != "" && tok == "aws:index/getRegion:getRegion" {
 			region = r
 			break
 		}

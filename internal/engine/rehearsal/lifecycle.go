@@ -13,7 +13,7 @@ import (
 
 	"github.com/regionctl/regionctl/internal/awsmodel"
 
-	"github.com/regionctl/regionctl/stacks/mockaws"
+	"github.com/regionctl/regionctl/internal/awsmodel/mockaws"
 )
 
 // Create "creates" a resource: its id and outputs are the fake AWS answer of

@@ -14,8 +14,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"github.com/regionctl/regionctl/internal/awsmodel/mockaws"
 	"github.com/regionctl/regionctl/internal/engine/rehearsal"
-	"github.com/regionctl/regionctl/stacks/mockaws"
 )
 
 const clusterType = "aws:rds/cluster:Cluster"

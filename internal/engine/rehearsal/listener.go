@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 )
 
 // listenerTypes are the load balancer listener types (aws:alb is the older alias).
@@ -18,30 +20,30 @@ var listenerTypes = map[string]bool{
 // certificate, with its error text: an HTTPS listener without one, an HTTP listener
 // with one, and a certificate of another region (an ALB only finds the ACM certificates
 // of its own region). Values not known yet are not judged.
-func listenerFailures(typ string, inputs resource.PropertyMap, region string) []failure {
+func listenerFailures(typ string, inputs resource.PropertyMap, region string) []awsmodel.Failure {
 	if !listenerTypes[typ] {
 		return nil
 	}
-	protocol, ok := knownString(inputs, "protocol")
+	protocol, ok := awsmodel.KnownString(inputs, "protocol")
 	if !ok {
 		return nil
 	}
 	if inputs["certificateArn"].ContainsUnknowns() {
 		return nil
 	}
-	cert, _ := knownString(inputs, "certificateArn")
+	cert, _ := awsmodel.KnownString(inputs, "certificateArn")
 	switch strings.ToUpper(protocol) {
 	case "HTTPS":
 		if cert == "" {
-			return []failure{{"certificateArn", "ValidationError: A certificate must be specified for HTTPS listeners"}}
+			return []awsmodel.Failure{{Prop: "certificateArn", Reason: "ValidationError: A certificate must be specified for HTTPS listeners"}}
 		}
 		if a, err := arn.Parse(cert); err == nil && a.Service == "acm" && a.Region != region {
-			return []failure{{"certificateArn", fmt.Sprintf(
+			return []awsmodel.Failure{{Prop: "certificateArn", Reason: fmt.Sprintf(
 				"CertificateNotFound: Certificate '%s' not found (a load balancer in %s uses ACM certificates of %s only)", cert, region, region)}}
 		}
 	case "HTTP":
 		if cert != "" {
-			return []failure{{"certificateArn", "ValidationError: A certificate cannot be specified for HTTP listeners"}}
+			return []awsmodel.Failure{{Prop: "certificateArn", Reason: "ValidationError: A certificate cannot be specified for HTTP listeners"}}
 		}
 	}
 	return nil

@@ -9,8 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/internal/awsmodel/mockaws"
 	"github.com/regionctl/regionctl/internal/spec"
-	"github.com/regionctl/regionctl/stacks/mockaws"
 	regionprogram "github.com/regionctl/regionctl/stacks/region"
 )
 

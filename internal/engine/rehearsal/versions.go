@@ -22,24 +22,24 @@ var versioned = map[string]string{
 // with CreateDBCluster's own wording, and lowering an Aurora cluster's version, which
 // ModifyDBCluster refuses (AWS upgrades in place, never down). A cache's downgrade is a
 // replacement (replace.go), not a refusal.
-func engineVersionFailures(typ string, olds, news resource.PropertyMap, at time.Time) []failure {
+func engineVersionFailures(typ string, olds, news resource.PropertyMap, at time.Time) []awsmodel.Failure {
 	fallback, ok := versioned[typ]
 	if !ok {
 		return nil
 	}
-	version, ok := knownString(news, "engineVersion")
+	version, ok := awsmodel.KnownString(news, "engineVersion")
 	if !ok || version == "" {
 		return nil
 	}
-	engine, ok := knownString(news, "engine")
+	engine, ok := awsmodel.KnownString(news, "engine")
 	if !ok {
 		if fallback == "" {
 			return nil
 		}
 		engine = fallback
 	}
-	oldVersion, _ := knownString(olds, "engineVersion")
-	oldEngine, _ := knownString(olds, "engine")
+	oldVersion, _ := awsmodel.KnownString(olds, "engineVersion")
+	oldEngine, _ := awsmodel.KnownString(olds, "engine")
 	if oldEngine == "" {
 		oldEngine = fallback
 	}
@@ -51,10 +51,10 @@ func engineVersionFailures(typ string, olds, news resource.PropertyMap, at time.
 		if v.Nearest != "" {
 			reason += fmt.Sprintf(" (AWS offers %s)", v.Nearest)
 		}
-		return []failure{{prop: "engineVersion", reason: reason}}
+		return []awsmodel.Failure{{Prop: "engineVersion", Reason: reason}}
 	}
 	if typ == "aws:rds/cluster:Cluster" && oldEngine == engine && awsmodel.Downgrade(engine, oldVersion, version) {
-		return []failure{{prop: "engineVersion", reason: fmt.Sprintf(
+		return []awsmodel.Failure{{Prop: "engineVersion", Reason: fmt.Sprintf(
 			"InvalidParameterCombination: Cannot upgrade %s from %s to %s (AWS never lowers a cluster's version: pin %s or newer)",
 			engine, oldVersion, version, oldVersion)}}
 	}

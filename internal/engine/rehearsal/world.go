@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
 )
 
 // world is what exists in the rehearsal's stand-in AWS account: every resource created
@@ -117,12 +119,12 @@ func (w *world) live(typ string) []*object {
 // nameTaken returns the id of another live resource of typ whose physical name is
 // name. The resource urn replaces does not count when name is the one generated for
 // urn: the real provider gives a replacement a fresh name, the rehearsal the same one.
-func (w *world) nameTaken(typ string, urn resource.URN, n naming, name string, inputs resource.PropertyMap) (string, bool) {
+func (w *world) nameTaken(typ string, urn resource.URN, n awsmodel.Naming, name string, inputs resource.PropertyMap) (string, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, o := range w.live(typ) {
-		if s, ok := knownString(o.props, n.prop); ok && s == name &&
-			(o.urn != urn || name != generatedName(urn, n, inputs)) {
+		if s, ok := awsmodel.KnownString(o.props, n.Prop); ok && s == name &&
+			(o.urn != urn || name != awsmodel.GeneratedName(urn, n, inputs)) {
 			return o.id, true
 		}
 	}
@@ -131,7 +133,7 @@ func (w *world) nameTaken(typ string, urn resource.URN, n naming, name string, i
 
 // collectStrings collects every known string in a property value.
 func collectStrings(v resource.PropertyValue, out map[string]bool) {
-	v = unsecret(v)
+	v = awsmodel.Unsecret(v)
 	switch {
 	case v.IsString():
 		out[v.StringValue()] = true
@@ -174,8 +176,8 @@ func (w *world) users(self *object, handles []string, types ...string) []*object
 
 // label names a resource in an error: its physical name or id.
 func (o *object) label() string {
-	if n, ok := namings[o.typ]; ok {
-		if s, ok := knownString(o.props, n.prop); ok {
+	if n, ok := awsmodel.Namings[o.typ]; ok {
+		if s, ok := awsmodel.KnownString(o.props, n.Prop); ok {
 			return s
 		}
 	}
@@ -259,7 +261,7 @@ var deleteBlockers = map[string]inUse{
 	"aws:lb/targetGroup:TargetGroup": {
 		handles: []string{"arn"}, users: []string{"aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule", "aws:autoscaling/group:Group"},
 		err: func(o *object, _ []*object) string {
-			arn, _ := knownString(o.props, "arn")
+			arn, _ := awsmodel.KnownString(o.props, "arn")
 			return fmt.Sprintf("ResourceInUse: Target group '%s' is currently in use by a listener or a rule", arn)
 		},
 	},
@@ -286,11 +288,11 @@ func (o *object) handles(props []string) []string {
 			continue
 		}
 		if p == "name" {
-			if n, ok := namings[o.typ]; ok {
-				p = n.prop
+			if n, ok := awsmodel.Namings[o.typ]; ok {
+				p = n.Prop
 			}
 		}
-		if s, ok := knownString(o.props, p); ok {
+		if s, ok := awsmodel.KnownString(o.props, p); ok {
 			out = append(out, s)
 		}
 	}
@@ -307,18 +309,18 @@ func (w *world) refuseDelete(id, typ string, olds resource.PropertyMap) string {
 	}
 	switch typ {
 	case "aws:lb/loadBalancer:LoadBalancer":
-		if flag(o.props, "enableDeletionProtection") {
-			arn, _ := knownString(o.props, "arn")
+		if awsmodel.Flag(o.props, "enableDeletionProtection") {
+			arn, _ := awsmodel.KnownString(o.props, "arn")
 			return fmt.Sprintf("OperationNotPermitted: Load balancer '%s' cannot be deleted because deletion protection is enabled", arn)
 		}
 	case "aws:rds/cluster:Cluster":
-		if flag(o.props, "deletionProtection") {
+		if awsmodel.Flag(o.props, "deletionProtection") {
 			return "InvalidParameterCombination: Cannot delete protected Cluster, please disable deletion protection and try again."
 		}
 	case "aws:ec2/internetGateway:InternetGateway":
 		// Detaching fails while the VPC has public addresses mapped: NAT gateways'
 		// Elastic IPs, internet-facing load balancers.
-		vpc, _ := knownString(o.props, "vpcId")
+		vpc, _ := awsmodel.KnownString(o.props, "vpcId")
 		if mapped := w.publicAddresses(vpc); len(mapped) > 0 {
 			return fmt.Sprintf("DependencyViolation: Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", vpc)
 		}
@@ -354,12 +356,12 @@ func shortType(typ string) string {
 func (w *world) publicAddresses(vpc string) []*object {
 	var out []*object
 	for _, nat := range w.live("aws:ec2/natGateway:NatGateway") {
-		if cs, _ := knownString(nat.props, "connectivityType"); cs != "private" && w.subnetVPC(first(nat.props, "subnetId")) == vpc {
+		if cs, _ := awsmodel.KnownString(nat.props, "connectivityType"); cs != "private" && w.subnetVPC(first(nat.props, "subnetId")) == vpc {
 			out = append(out, nat)
 		}
 	}
 	for _, lb := range w.live("aws:lb/loadBalancer:LoadBalancer") {
-		if !flag(lb.props, "internal") && slices.Contains(w.subnetVPCs(lb.props["subnets"]), vpc) {
+		if !awsmodel.Flag(lb.props, "internal") && slices.Contains(w.subnetVPCs(lb.props["subnets"]), vpc) {
 			out = append(out, lb)
 		}
 	}
@@ -367,14 +369,14 @@ func (w *world) publicAddresses(vpc string) []*object {
 }
 
 func first(m resource.PropertyMap, key string) string {
-	s, _ := knownString(m, key)
+	s, _ := awsmodel.KnownString(m, key)
 	return s
 }
 
 // subnetVPC is the VPC of a live subnet, "" when unknown.
 func (w *world) subnetVPC(subnet string) string {
 	if o, ok := w.byID[ref("aws:ec2/subnet:Subnet", subnet)]; ok {
-		s, _ := knownString(o.props, "vpcId")
+		s, _ := awsmodel.KnownString(o.props, "vpcId")
 		return s
 	}
 	return ""
@@ -396,9 +398,9 @@ func (w *world) subnetVPCs(v resource.PropertyValue) []string {
 // refuseCreate says why AWS (or, for servers, their boot) would fail creating a
 // resource of typ with inputs now, or "".
 func (w *world) refuseCreate(typ string, urn resource.URN, inputs resource.PropertyMap) string {
-	if n, ok := namings[typ]; ok {
+	if n, ok := awsmodel.Namings[typ]; ok {
 		if code, ok := duplicateName[typ]; ok {
-			if name, ok := knownString(inputs, n.prop); ok {
+			if name, ok := awsmodel.KnownString(inputs, n.Prop); ok {
 				if id, taken := w.nameTaken(typ, urn, n, name, inputs); taken {
 					return fmt.Sprintf("%s: %s %q already exists (id %s): its name is fixed, so a replacement cannot be created next to it", code, shortType(typ), name, id)
 				}
@@ -409,7 +411,7 @@ func (w *world) refuseCreate(typ string, urn resource.URN, inputs resource.Prope
 	defer w.mu.Unlock()
 	switch typ {
 	case "aws:lb/loadBalancer:LoadBalancer":
-		if flag(inputs, "internal") {
+		if awsmodel.Flag(inputs, "internal") {
 			return ""
 		}
 		for _, vpc := range w.subnetVPCs(inputs["subnets"]) {
@@ -418,7 +420,7 @@ func (w *world) refuseCreate(typ string, urn resource.URN, inputs resource.Prope
 			}
 		}
 	case "aws:ec2/natGateway:NatGateway":
-		if ct, _ := knownString(inputs, "connectivityType"); ct == "private" {
+		if ct, _ := awsmodel.KnownString(inputs, "connectivityType"); ct == "private" {
 			return ""
 		}
 		if vpc := w.subnetVPC(first(inputs, "subnetId")); vpc != "" && !w.hasGateway(vpc) {
@@ -430,7 +432,7 @@ func (w *world) refuseCreate(typ string, urn resource.URN, inputs resource.Prope
 		}
 		return w.bootCheck(inputs)
 	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy":
-		role, _ := knownString(inputs, "role")
+		role, _ := awsmodel.KnownString(inputs, "role")
 		if groups := w.launched[role]; len(groups) > 0 {
 			return fmt.Sprintf("the servers of Auto Scaling group %s booted with instance role %s before this policy existed, so their boot ran without it: make the group depend on the role's policies",
 				strings.Join(groups, ", "), role)
@@ -441,7 +443,7 @@ func (w *world) refuseCreate(typ string, urn resource.URN, inputs resource.Prope
 
 func (w *world) hasGateway(vpc string) bool {
 	for _, igw := range w.live("aws:ec2/internetGateway:InternetGateway") {
-		if s, _ := knownString(igw.props, "vpcId"); s == vpc {
+		if s, _ := awsmodel.KnownString(igw.props, "vpcId"); s == vpc {
 			return true
 		}
 	}
@@ -463,7 +465,7 @@ func (w *world) bootCheck(inputs resource.PropertyMap) string {
 			continue
 		}
 		if !w.routesOut(subnet) {
-			name, _ := knownString(inputs, "name")
+			name, _ := awsmodel.KnownString(inputs, "name")
 			return fmt.Sprintf("the servers of Auto Scaling group %s would boot in subnet %s before it has a default route (0.0.0.0/0): make the group depend on the subnets' routes", name, subnet)
 		}
 	}
@@ -490,7 +492,7 @@ func (w *world) routesOut(subnet string) bool {
 func (w *world) launch(inputs resource.PropertyMap) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	group, _ := knownString(inputs, "name")
+	group, _ := awsmodel.KnownString(inputs, "name")
 	lt := inputs["launchTemplate"]
 	if !lt.IsObject() {
 		return
@@ -533,7 +535,7 @@ func (w *world) rollbackCheck(inputs resource.PropertyMap) string {
 		return ""
 	}
 	prefs := refresh.ObjectValue()["preferences"]
-	if !prefs.IsObject() || !flag(prefs.ObjectValue(), "autoRollback") {
+	if !prefs.IsObject() || !awsmodel.Flag(prefs.ObjectValue(), "autoRollback") {
 		return ""
 	}
 	lt := inputs["launchTemplate"]
@@ -545,7 +547,7 @@ func (w *world) rollbackCheck(inputs resource.PropertyMap) string {
 		return ""
 	}
 	if image := first(tmpl.props, "imageId"); strings.HasPrefix(image, "resolve:ssm:") {
-		group, _ := knownString(inputs, "name")
+		group, _ := awsmodel.KnownString(inputs, "name")
 		return fmt.Sprintf("ValidationError: Auto Scaling group %s: an instance refresh cannot roll back when the launch template resolves its image from an SSM parameter (%s): name an AMI id, or turn autoRollback off", group, image)
 	}
 	return ""

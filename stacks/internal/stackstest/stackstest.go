@@ -14,8 +14,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/regionctl/regionctl/internal/awsmodel/mockaws"
 	"github.com/regionctl/regionctl/internal/spec"
-	"github.com/regionctl/regionctl/stacks/mockaws"
 )
 
 // Project is the Pulumi project name regionctl runs its stacks under.

@@ -10,7 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/regionctl/regionctl/stacks/internal/awsarn"
+	"github.com/regionctl/regionctl/internal/awsmodel/awsarn"
 )
 
 // account is where the fake resources live: the region and account their ARNs and

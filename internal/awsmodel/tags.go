@@ -1,4 +1,4 @@
-package rehearsal
+package awsmodel
 
 import (
 	"fmt"
@@ -28,18 +28,18 @@ var untagged = map[string]bool{
 	"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy":                                              true,
 }
 
-func taggable(typ string) bool {
+func Taggable(typ string) bool {
 	return strings.HasPrefix(typ, "aws:") && !untagged[typ]
 }
 
 // applyTagsAll sets tagsAll the way the real provider does: the provider's default
 // tags, overridden by the resource's own. A rehearsal shows the same tag changes as a
 // real preview when either changes.
-func applyTagsAll(typ string, inputs resource.PropertyMap, defaults resource.PropertyMap) {
-	if !taggable(typ) {
+func ApplyTagsAll(typ string, inputs resource.PropertyMap, defaults resource.PropertyMap) {
+	if !Taggable(typ) {
 		return
 	}
-	tags := unsecret(inputs["tags"])
+	tags := Unsecret(inputs["tags"])
 	switch {
 	case tags.IsComputed():
 		inputs["tagsAll"] = resource.MakeComputed(resource.NewObjectProperty(resource.PropertyMap{}))
@@ -70,29 +70,29 @@ const maxTags = 50
 
 // checkTags checks the tags a resource ends up with. Failures name "tags", the input a
 // program sets, even when the default tags are the cause.
-func checkTags(all resource.PropertyValue) []failure {
-	all = unsecret(all)
+func checkTags(all resource.PropertyValue) []Failure {
+	all = Unsecret(all)
 	if !all.IsObject() {
 		return nil
 	}
 	tags := all.ObjectValue()
-	var out []failure
+	var out []Failure
 	if len(tags) > maxTags {
-		out = append(out, failure{"tags", fmt.Sprintf("%d tags including the provider's default tags; AWS allows at most %d", len(tags), maxTags)})
+		out = append(out, Failure{"tags", fmt.Sprintf("%d tags including the provider's default tags; AWS allows at most %d", len(tags), maxTags)})
 	}
 	for _, key := range tags.StableKeys() {
 		k := string(key)
 		switch n := utf8.RuneCountInString(k); {
 		case n == 0:
-			out = append(out, failure{"tags", "a tag key must not be empty"})
+			out = append(out, Failure{"tags", "a tag key must not be empty"})
 		case n > 128:
-			out = append(out, failure{"tags", fmt.Sprintf("tag key %q is %d characters long; at most 128 are allowed", k, n)})
+			out = append(out, Failure{"tags", fmt.Sprintf("tag key %q is %d characters long; at most 128 are allowed", k, n)})
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			out = append(out, failure{"tags", fmt.Sprintf("tag key %q must not begin with \"aws:\", which AWS reserves", k)})
+			out = append(out, Failure{"tags", fmt.Sprintf("tag key %q must not begin with \"aws:\", which AWS reserves", k)})
 		}
-		if v := unsecret(tags[key]); v.IsString() {
+		if v := Unsecret(tags[key]); v.IsString() {
 			if n := utf8.RuneCountInString(v.StringValue()); n > 256 {
-				out = append(out, failure{"tags", fmt.Sprintf("tag %q has a value %d characters long; at most 256 are allowed", k, n)})
+				out = append(out, Failure{"tags", fmt.Sprintf("tag %q has a value %d characters long; at most 256 are allowed", k, n)})
 			}
 		}
 	}

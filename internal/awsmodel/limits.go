@@ -1,4 +1,4 @@
-package rehearsal
+package awsmodel
 
 import (
 	"fmt"
@@ -152,26 +152,27 @@ const iamNameChars = "letters, digits and +=,.@_-"
 // logRetentionDays are the retention periods CloudWatch Logs accepts (0: forever).
 var logRetentionDays = []int{0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
-// check runs the rules of typ on inputs and returns the failures in rule order, then
+// Check runs the rules of typ on inputs and returns the failures in rule order, then
 // those of the tags a taggable type ends up with (tagsAll).
-func check(typ string, inputs resource.PropertyMap) []failure {
-	var out []failure
+func Check(typ string, inputs resource.PropertyMap) []Failure {
+	var out []Failure
 	for _, r := range limits[typ] {
 		v, ok := inputs[resource.PropertyKey(r.prop)]
 		if !ok || v.IsNull() {
 			continue
 		}
-		if reason := r.check(unsecret(v), inputs); reason != "" {
-			out = append(out, failure{prop: r.prop, reason: reason})
+		if reason := r.check(Unsecret(v), inputs); reason != "" {
+			out = append(out, Failure{Prop: r.prop, Reason: reason})
 		}
 	}
-	if taggable(typ) {
+	if Taggable(typ) {
 		out = append(out, checkTags(inputs["tagsAll"])...)
 	}
 	return out
 }
 
-type failure struct{ prop, reason string }
+// Failure is one input AWS would refuse, and why.
+type Failure struct{ Prop, Reason string }
 
 // text applies a check to a known string value.
 func text(prop string, check func(s string, in resource.PropertyMap) string) rule {
@@ -302,7 +303,7 @@ func elbName(what string) func(string) string {
 func queueName(what, fifoProp string, maxLen int) func(string, resource.PropertyMap) string {
 	re := regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	return func(s string, in resource.PropertyMap) string {
-		fifo := unsecret(in[resource.PropertyKey(fifoProp)])
+		fifo := Unsecret(in[resource.PropertyKey(fifoProp)])
 		base, hasSuffix := strings.CutSuffix(s, ".fifo")
 		switch {
 		case fifo.IsBool() && fifo.BoolValue() && !hasSuffix:
@@ -386,7 +387,7 @@ func kmsAlias(s string) string {
 func masterUsername(s string, in resource.PropertyMap) string {
 	const what = "master username"
 	maxLen := 16
-	if engine, _ := knownString(in, "engine"); strings.Contains(engine, "postgres") {
+	if engine, _ := KnownString(in, "engine"); strings.Contains(engine, "postgres") {
 		maxLen = 63
 	}
 	for _, c := range []func(string) string{
@@ -421,7 +422,7 @@ func cidr(what string, shortest, longest int) func(string) string {
 func between(what string, lo, hi int) func(float64) string {
 	return func(n float64) string {
 		if n < float64(lo) || n > float64(hi) || n != float64(int64(n)) {
-			return fmt.Sprintf("%s is %s; it must be a whole number from %d to %d", what, formatNumber(n), lo, hi)
+			return fmt.Sprintf("%s is %s; it must be a whole number from %d to %d", what, FormatNumber(n), lo, hi)
 		}
 		return ""
 	}
@@ -436,25 +437,26 @@ func oneOf(what string, allowed ...int) func(float64) string {
 		for i, a := range allowed {
 			list[i] = strconv.Itoa(a)
 		}
-		return fmt.Sprintf("%s is %s; it must be one of %s", what, formatNumber(n), strings.Join(list, ", "))
+		return fmt.Sprintf("%s is %s; it must be one of %s", what, FormatNumber(n), strings.Join(list, ", "))
 	}
 }
 
-func formatNumber(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
+// FormatNumber writes a number as AWS messages do: no exponent, no trailing zeros.
+func FormatNumber(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
 
 // failoverNeedsReplicas: ElastiCache fails over only to a replica (the provider's
 // CustomizeDiff refuses the plan before AWS would).
 func failoverNeedsReplicas(v resource.PropertyValue, in resource.PropertyMap) string {
-	n, known := knownNumber(in, "numCacheClusters")
+	n, known := KnownNumber(in, "numCacheClusters")
 	if v.IsBool() && v.BoolValue() && known && n < 2 {
-		return fmt.Sprintf("automaticFailoverEnabled needs numCacheClusters of at least 2, not %s", formatNumber(n))
+		return fmt.Sprintf("automaticFailoverEnabled needs numCacheClusters of at least 2, not %s", FormatNumber(n))
 	}
 	return ""
 }
 
 // multiAZNeedsFailover: Multi-AZ is automatic failover to another zone.
 func multiAZNeedsFailover(v resource.PropertyValue, in resource.PropertyMap) string {
-	failover := unsecret(in["automaticFailoverEnabled"])
+	failover := Unsecret(in["automaticFailoverEnabled"])
 	if v.IsBool() && v.BoolValue() && (failover.IsNull() || failover.IsBool() && !failover.BoolValue()) {
 		return "multiAzEnabled needs automaticFailoverEnabled"
 	}

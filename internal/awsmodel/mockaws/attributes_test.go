@@ -6,7 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"github.com/regionctl/regionctl/stacks/mockaws"
+	"github.com/regionctl/regionctl/internal/awsmodel/mockaws"
 )
 
 // TestAttributesMatchRecorder: the exported answer is the one the mock monitor gives,

@@ -1,4 +1,4 @@
-package rehearsal
+package awsmodel
 
 import (
 	"math"
@@ -37,7 +37,7 @@ var forceNew = map[string]replaceRule{
 		},
 		// Only Aurora changes its storage type in place.
 		when: func(_, news, _ resource.PropertyMap) []string {
-			if engine, _ := knownString(news, "engine"); !strings.HasPrefix(engine, "aurora") {
+			if engine, _ := KnownString(news, "engine"); !strings.HasPrefix(engine, "aurora") {
 				return []string{"storageType"}
 			}
 			return nil
@@ -82,11 +82,11 @@ var forceNew = map[string]replaceRule{
 		keys: []string{"ipv4IpamPoolId", "ipv4NetmaskLength"},
 		when: func(olds, news, _ resource.PropertyMap) []string {
 			out := []string{}
-			if absent(news, "ipv4NetmaskLength") {
+			if Absent(news, "ipv4NetmaskLength") {
 				out = append(out, "cidrBlock")
 			}
-			oldT, _ := knownString(olds, "instanceTenancy")
-			newT, _ := knownString(news, "instanceTenancy")
+			oldT, _ := KnownString(olds, "instanceTenancy")
+			newT, _ := KnownString(news, "instanceTenancy")
 			if oldT != "dedicated" || newT != "default" {
 				out = append(out, "instanceTenancy")
 			}
@@ -191,6 +191,39 @@ var forceNew = map[string]replaceRule{
 	"aws:cloudwatch/metricAlarm:MetricAlarm": {keys: []string{"name"}},
 }
 
+// Replaces returns which of the changed top-level inputs of a resource of type typ
+// force the real provider to replace it, sorted; nil when the change is an update.
+// olds and news are the old and new inputs, state the old outputs (nil offline).
+// The offline diff and the rehearsal provider both decide replacements here.
+func Replaces(typ string, changed []string, olds, news, state resource.PropertyMap) []string {
+	rule, ok := forceNew[typ]
+	if !ok || len(changed) == 0 {
+		return nil
+	}
+	replaceable := rule.keys
+	if rule.when != nil {
+		replaceable = append(slices.Clone(replaceable), rule.when(olds, news, state)...)
+	}
+	var out []string
+	for _, c := range changed {
+		if slices.Contains(replaceable, c) && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ReplacedTypes lists the types whose replacement rules are known, sorted.
+func ReplacedTypes() []string {
+	out := make([]string, 0, len(forceNew))
+	for t := range forceNew {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // ruleSourceReplaces is the ModifyPlan of aws_vpc_security_group_{ingress,egress}_rule:
 // AWS modifies a rule in place but cannot change the kind of its source, so a rule
 // whose source moves to another kind (an IPv4 range to a security group, say) is
@@ -214,7 +247,7 @@ func ruleSourceReplaces(olds, news, _ resource.PropertyMap) []string {
 // looking; a value not known yet still names its kind.
 func ruleSourceKind(m resource.PropertyMap) string {
 	for _, k := range []string{"cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"} {
-		if !absent(m, k) {
+		if !Absent(m, k) {
 			return k
 		}
 	}
@@ -227,20 +260,20 @@ func ruleSourceKind(m resource.PropertyMap) string {
 // flag not known yet replaces, as an unknown ForceNew value does in a Terraform plan.
 // The block is Optional and Computed: dropping it from the inputs keeps what AWS has.
 func bucketObjectLockReplaces(olds, news, _ resource.PropertyMap) []string {
-	if absent(news, "objectLockConfiguration") {
+	if Absent(news, "objectLockConfiguration") {
 		return nil
 	}
-	flag := func(m resource.PropertyMap) resource.PropertyValue {
-		v := unsecret(m["objectLockConfiguration"])
+	lockFlag := func(m resource.PropertyMap) resource.PropertyValue {
+		v := Unsecret(m["objectLockConfiguration"])
 		if v.IsComputed() {
 			return v
 		}
 		if !v.IsObject() {
 			return resource.NewNullProperty()
 		}
-		return unsecret(v.ObjectValue()["objectLockEnabled"])
+		return Unsecret(v.ObjectValue()["objectLockEnabled"])
 	}
-	o, n := flag(olds), flag(news)
+	o, n := lockFlag(olds), lockFlag(news)
 	if n.ContainsUnknowns() || !o.DeepEquals(n) {
 		return []string{"objectLockConfiguration"}
 	}
@@ -253,9 +286,9 @@ func bucketObjectLockReplaces(olds, news, _ resource.PropertyMap) []string {
 // new group.
 func replicationGroupReplaces(olds, news, state resource.PropertyMap) []string {
 	var out []string
-	oldVersion, _ := knownString(olds, "engineVersion")
-	newVersion, _ := knownString(news, "engineVersion")
-	actual, _ := knownString(state, "engineVersionActual")
+	oldVersion, _ := KnownString(olds, "engineVersion")
+	newVersion, _ := KnownString(news, "engineVersion")
+	actual, _ := KnownString(state, "engineVersionActual")
 	running := actual
 	if running == "" {
 		running = oldVersion
@@ -266,8 +299,8 @@ func replicationGroupReplaces(olds, news, state resource.PropertyMap) []string {
 	if oldVersion != "" && newVersion != "" && oldVersion != newVersion && engineDowngrade(oldVersion, newVersion, actual) {
 		out = append(out, "engineVersion")
 	}
-	oldEngine, _ := knownString(olds, "engine")
-	newEngine, _ := knownString(news, "engine")
+	oldEngine, _ := KnownString(olds, "engine")
+	newEngine, _ := KnownString(news, "engine")
 	if strings.EqualFold(oldEngine, "valkey") && strings.EqualFold(newEngine, "redis") {
 		out = append(out, "engine")
 	}
@@ -322,7 +355,7 @@ func parseEngineVersion(s string) ([]int, bool) {
 // and customizeDiffLoadBalancerALB). A list not wholly known yet replaces nothing, as
 // there.
 func loadBalancerReplaces(olds, news, _ resource.PropertyMap) []string {
-	kind, ok := knownString(news, "loadBalancerType")
+	kind, ok := KnownString(news, "loadBalancerType")
 	if !ok {
 		kind = "application"
 	}
@@ -351,7 +384,7 @@ func loadBalancerReplaces(olds, news, _ resource.PropertyMap) []string {
 // wholly known.
 func lists(olds, news resource.PropertyMap, key string) (o, n []resource.PropertyValue, known bool) {
 	get := func(m resource.PropertyMap) []resource.PropertyValue {
-		if v := unsecret(m[resource.PropertyKey(key)]); v.IsArray() {
+		if v := Unsecret(m[resource.PropertyKey(key)]); v.IsArray() {
 			return v.ArrayValue()
 		}
 		return nil

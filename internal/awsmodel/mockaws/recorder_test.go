@@ -15,7 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
-	"github.com/regionctl/regionctl/stacks/mockaws"
+	"github.com/regionctl/regionctl/internal/awsmodel/mockaws"
 )
 
 const (
