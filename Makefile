@@ -1,6 +1,7 @@
 # regionctl — build, test, lint and benchmark. `make help` lists the targets.
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ACTIONLINT  ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 FUZZTIME    ?= 10s
 BENCHCOUNT  ?= 5
 
@@ -33,10 +34,11 @@ test: tools ## build the pinned Pulumi CLI when needed, run every test, then a s
 fuzz: ## fuzz the region-file loader for longer (FUZZTIME=5m)
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/spec
 
-lint: ## gofmt, go vet and staticcheck (pinned)
+lint: ## gofmt, go vet, staticcheck and actionlint (pinned)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
 
 bench: build tools ## offline plan benchmarks, then whole-process rehearsal up/preview benchmarks
 	$(GO) test -run '^$$' -bench '^BenchmarkPlan(OneRegion|AllRegions)$$' -benchmem -count $(BENCHCOUNT) ./internal/engine
