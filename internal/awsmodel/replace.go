@@ -1,12 +1,15 @@
 package awsmodel
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/regionctl/regionctl/internal/manifest"
 )
 
 // replaceRule names the inputs of a type whose change replaces the resource.
@@ -409,4 +412,47 @@ func containsAll(set, sub []resource.PropertyValue) bool {
 // elementsEqual compares two lists as sets.
 func elementsEqual(a, b []resource.PropertyValue) bool {
 	return len(a) == len(b) && containsAll(a, b) && containsAll(b, a)
+}
+
+// ReplacesPlain is Replaces over plain inputs (a plan's manifest), where a value not
+// known yet is manifest.UnknownMask and a secret manifest.SecretMask; offline there is no
+// state, so rules that read it see none.
+func ReplacesPlain(typ string, changed []string, olds, news map[string]any) []string {
+	return Replaces(typ, changed, fromPlain(olds), fromPlain(news), nil)
+}
+
+func fromPlain(m map[string]any) resource.PropertyMap {
+	out := make(resource.PropertyMap, len(m))
+	for k, v := range m {
+		out[resource.PropertyKey(k)] = fromPlainValue(v)
+	}
+	return out
+}
+
+func fromPlainValue(v any) resource.PropertyValue {
+	switch x := v.(type) {
+	case nil:
+		return resource.NewNullProperty()
+	case string:
+		switch x {
+		case manifest.UnknownMask:
+			return resource.MakeComputed(resource.NewStringProperty(""))
+		case manifest.SecretMask:
+			return resource.MakeSecret(resource.NewStringProperty(""))
+		}
+		return resource.NewStringProperty(x)
+	case bool:
+		return resource.NewBoolProperty(x)
+	case float64:
+		return resource.NewNumberProperty(x)
+	case []any:
+		arr := make([]resource.PropertyValue, len(x))
+		for i, e := range x {
+			arr[i] = fromPlainValue(e)
+		}
+		return resource.NewArrayProperty(arr)
+	case map[string]any:
+		return resource.NewObjectProperty(fromPlain(x))
+	}
+	return resource.NewStringProperty(fmt.Sprint(v))
 }

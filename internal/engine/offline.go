@@ -67,6 +67,9 @@ func PlanRegion(r *spec.Region) (manifest.Region, error) {
 			Protect:        reg.Protect,
 			RetainOnDelete: reg.RetainOnDelete,
 			Inputs:         manifest.Plain(reg.Inputs),
+			ID:             reg.ID,
+			DependsOn:      reg.Dependencies,
+			Computed:       reg.Computed,
 		})
 	}
 	m.Sort()

@@ -27,11 +27,19 @@ type Resource struct {
 	Protect        bool           `json:"protect,omitempty"`
 	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
 	Inputs         map[string]any `json:"inputs"`
+	// ID and Computed are, in an offline plan, the fake AWS's id and the string
+	// attributes it computed (arn, endpoints): how a diff finds what refers to a
+	// resource it replaces.
+	ID        string            `json:"id,omitempty"`
+	DependsOn []string          `json:"dependsOn,omitempty"`
+	Computed map[string]string `json:"computed,omitempty"`
 	// Op is what a preview would do to the resource (create, update, replace, delete,
 	// same); empty in an offline plan, where every resource is simply planned.
 	Op Op `json:"op,omitempty"`
 	// ReplaceKeys are the properties that force a replacement, when Op is replace.
 	ReplaceKeys []string `json:"replaceKeys,omitempty"`
+	// Changed are the inputs an update or replacement changes, old and new values.
+	Changed []PropertyChange `json:"changed,omitempty"`
 	// Unprotected is set when the program protects the resource but the state does not
 	// (protection lost to an interrupted destroy): applying restores it.
 	Unprotected bool `json:"unprotected,omitempty"`

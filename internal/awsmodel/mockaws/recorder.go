@@ -30,6 +30,11 @@ type Registration struct {
 	// resources its inputs come from), sorted.
 	Dependencies []string
 	Inputs       resource.PropertyMap
+	// ID and Computed are what the fake AWS answered: the id, and the string outputs it
+	// computed that are not inputs (arn, endpoints). A diff that replaces the resource
+	// finds its dependents by these values.
+	ID       string
+	Computed map[string]string
 }
 
 // Recorder is a pulumi.MockResourceMonitor that fakes AWS for one region and account.
@@ -81,6 +86,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	reg.URN = r.urn(reg.Parent, reg.Type, reg.Name)
 
 	id, outputs := r.fake(args)
+	reg.ID, reg.Computed = id, computed(args.Inputs, outputs)
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -89,6 +95,17 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	r.regs[reg.URN] = reg
 	return id, outputs, nil
+}
+
+// computed are the top-level string outputs that are not inputs.
+func computed(inputs, outputs resource.PropertyMap) map[string]string {
+	out := map[string]string{}
+	for k, v := range outputs {
+		if _, given := inputs[k]; !given && v.IsString() && v.StringValue() != "" {
+			out[string(k)] = v.StringValue()
+		}
+	}
+	return out
 }
 
 // Registrations returns every registration so far, sorted by URN. The Inputs maps are
