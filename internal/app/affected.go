@@ -25,6 +25,9 @@ type Affected struct {
 	Skipped int `json:"skipped"`
 	// All is true when a shared file (the program, the jurisdictions) selects every region.
 	All bool `json:"all"`
+	// Code is true when the program changed (not only region files and the
+	// jurisdictions): the base must be planned with its own code.
+	Code bool `json:"code"`
 	// Why says, per selected or torn-down region, which change put it there.
 	Why map[string]string `json:"why"`
 }
@@ -135,9 +138,12 @@ func classify(base, dir string, changes []source.Change, current []string) *Affe
 			}
 			continue
 		}
-		if shared(dir, c.Path) && !a.All {
-			a.All = true
-			a.Why["*"] = c.Path + " changed"
+		if shared(dir, c.Path) {
+			if !a.All {
+				a.All = true
+				a.Why["*"] = c.Path + " changed"
+			}
+			a.Code = a.Code || c.Path != path.Join(dir, "jurisdictions.yaml")
 		}
 	}
 	for _, id := range current {

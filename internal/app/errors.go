@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/regionctl/regionctl/internal/policy"
@@ -63,6 +64,22 @@ func (e *ChangesPendingError) Error() string {
 	return fmt.Sprintf("region %q: changes are pending and --expect-no-changes was given; nothing applied", e.Region)
 }
 
+// GateError is a review that fired gates --fail-on asked for (review.Gates).
+type GateError struct{ Gates []string }
+
+func (e *GateError) Error() string {
+	return fmt.Sprintf("--fail-on: the change %s (see the report above; an allowance in the region file accepts a data store's replacement or deletion)", strings.Join(gateWords(e.Gates), " and "))
+}
+
+func gateWords(gates []string) []string {
+	words := map[string]string{"replace": "replaces resources", "delete": "deletes resources", "policy": "is refused by the guardrails"}
+	out := make([]string, len(gates))
+	for i, g := range gates {
+		out[i] = words[g]
+	}
+	return out
+}
+
 // NotConfirmedError is a change the person at the terminal declined (or interrupted
 // at the question); nothing was changed.
 type NotConfirmedError struct{ What string }
@@ -101,6 +118,8 @@ const (
 	ExitPolicyViolation = 3
 	ExitInvalidConfig   = 4
 	ExitChangesPending  = 5
+	// ExitGate is a --fail-on replace or delete gate that fired (a policy gate exits 3).
+	ExitGate = 6
 )
 
 // ExitCode maps an error (possibly several joined) to the exit code that says most:
@@ -110,7 +129,7 @@ func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	rank := map[int]int{ExitOK: 0, ExitChangesPending: 1, ExitFailure: 2, ExitInvalidConfig: 3, ExitPolicyViolation: 4, ExitCancelled: 5}
+	rank := map[int]int{ExitOK: 0, ExitChangesPending: 1, ExitGate: 2, ExitFailure: 3, ExitInvalidConfig: 4, ExitPolicyViolation: 5, ExitCancelled: 6}
 	best := ExitOK
 	for _, e := range leaves(err) {
 		if c := leafCode(e); rank[c] > rank[best] {
@@ -123,6 +142,7 @@ func ExitCode(err error) int {
 func leafCode(err error) int {
 	var problems spec.Problems
 	var config *ConfigError
+	var gate *GateError
 	var denied *PolicyDeniedError
 	var pending *ChangesPendingError
 	switch {
@@ -134,6 +154,11 @@ func leafCode(err error) int {
 		return ExitInvalidConfig
 	case errors.As(err, &pending):
 		return ExitChangesPending
+	case errors.As(err, &gate):
+		if slices.Contains(gate.Gates, "policy") {
+			return ExitPolicyViolation
+		}
+		return ExitGate
 	}
 	return ExitFailure
 }

@@ -121,7 +121,7 @@ func deployRun(ctx context.Context, opts *DeployOptions) error {
 	if opts.Request.Rehearse {
 		fmt.Fprintf(errOut, "rehearsal: AWS is replaced by a local stand-in provider; no cloud resources are touched (state in %s)\n", engine.RehearsalDir)
 	}
-	opts.Request.Review = func(o *app.Outcome) error { return review(opts.IO, o) }
+	opts.Request.Review = func(o *app.Outcome) error { return showPreview(opts.IO, o) }
 	var out *app.Outcome
 	var err error
 	switch opts.Op {
@@ -146,8 +146,8 @@ func deployRun(ctx context.Context, opts *DeployOptions) error {
 	return err
 }
 
-// review shows a preview on stderr before the question that confirms it.
-func review(ios *IOStreams, o *app.Outcome) error {
+// showPreview shows a preview on stderr before the question that confirms it.
+func showPreview(ios *IOStreams, o *app.Outcome) error {
 	if err := report.StepsText(ios.ErrOut, o.Results); err != nil {
 		return err
 	}

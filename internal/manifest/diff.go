@@ -121,26 +121,28 @@ func Diff(base, head Region, replaces ReplaceFunc) Region {
 	for i := range out.Resources {
 		decide(&out.Resources[i])
 	}
-	// Replacements cascade to what refers to them, until nothing more is replaced.
-	for done := map[string]bool{}; ; {
-		var unknown []string
-		var by []string
+	// Replacements cascade to what refers to them, until nothing more is replaced:
+	// each dependent sees the attributes of the replaced resources it depends on.
+	for done := map[string][]string{}; ; {
+		added := false
 		for _, res := range out.Resources {
-			if res.Op == OpReplace && !done[res.URN] {
-				done[res.URN] = true
-				by = append(by, res.URN)
-				unknown = append(unknown, attributes(res)...)
+			if _, seen := done[res.URN]; res.Op == OpReplace && !seen {
+				done[res.URN], added = attributes(res), true
 			}
 		}
-		if len(by) == 0 {
+		if !added {
 			break
 		}
 		for i := range out.Resources {
 			res := &out.Resources[i]
-			if res.Op == OpCreate || !dependsOnAny(res, by) {
+			if res.Op == OpCreate {
 				continue
 			}
-			if maskValues(res.Inputs, unknown) {
+			var unknown []string
+			for _, dep := range res.DependsOn {
+				unknown = append(unknown, done[dep]...)
+			}
+			if len(unknown) > 0 && maskValues(res.Inputs, unknown) {
 				decide(res)
 			}
 		}
@@ -203,15 +205,6 @@ func attributes(res Resource) []string {
 		out = append(out, res.Computed[k])
 	}
 	return out
-}
-
-func dependsOnAny(res *Resource, urns []string) bool {
-	for _, u := range urns {
-		if slices.Contains(res.DependsOn, u) {
-			return true
-		}
-	}
-	return false
 }
 
 // maskValues replaces, in place, every string input equal to one of values (or, for

@@ -38,6 +38,9 @@ type Resource struct {
 	Op Op `json:"op,omitempty"`
 	// ReplaceKeys are the properties that force a replacement, when Op is replace.
 	ReplaceKeys []string `json:"replaceKeys,omitempty"`
+	// Entry is the region-file entry the resource belongs to (database/main), in a
+	// review.
+	Entry string `json:"entry,omitempty"`
 	// Changed are the inputs an update or replacement changes, old and new values.
 	Changed []PropertyChange `json:"changed,omitempty"`
 	// Unprotected is set when the program protects the resource but the state does not

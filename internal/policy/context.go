@@ -283,3 +283,14 @@ func (c *Context) regionKey(v any) (ok bool, why string) {
 	}
 	return false, fmt.Sprintf("%s is not the region's key", s)
 }
+
+// Entries names, per resource URN of m, the region-file entry it belongs to
+// (database/main, fleet/web), as findings and allowances name it.
+func Entries(r *spec.Region, m manifest.Region) map[string]string {
+	c := newContext(r, nil, m)
+	out := make(map[string]string, len(m.Resources))
+	for i := range m.Resources {
+		out[m.Resources[i].URN] = c.RefOf(&m.Resources[i]).String()
+	}
+	return out
+}

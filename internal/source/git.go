@@ -4,9 +4,12 @@
 package source
 
 import (
+	"archive/tar"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -147,3 +150,82 @@ func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return strings.TrimPrefix(line, "fatal: ")
 }
+
+// Head is the commit the working tree is on.
+func (r *Repo) Head() (string, error) {
+	out, err := git(r.Top, "rev-parse", "--verify", "HEAD")
+	if err != nil {
+		return "", fmt.Errorf("reading HEAD: %w", err)
+	}
+	return strings.TrimSpace(out), nil
+}
+
+// Export writes the files under dir (relative to the top) as they are at commit into
+// dest, which must exist: dir/<file> lands at dest/<file>. One git process, whatever
+// the number of files.
+func (r *Repo) Export(commit, dir, dest string) error {
+	cmd := exec.Command("git", "archive", "--format=tar", commit, "--", dir)
+	cmd.Dir = r.Top
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	tr := tar.NewReader(out)
+	var extractErr error
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			if err != io.EOF {
+				extractErr = err
+			}
+			break
+		}
+		rel, ok := strings.CutPrefix(h.Name, strings.TrimSuffix(dir, "/")+"/")
+		if h.Typeflag != tar.TypeReg || !ok || strings.Contains(rel, "..") {
+			continue
+		}
+		target := filepath.Join(dest, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			extractErr = err
+			break
+		}
+		data, err := io.ReadAll(tr)
+		if err == nil {
+			err = os.WriteFile(target, data, 0o644)
+		}
+		if err != nil {
+			extractErr = err
+			break
+		}
+	}
+	_, _ = io.Copy(io.Discard, out)
+	if err := cmd.Wait(); err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return fmt.Errorf("reading %s at %s: %s", dir, short(commit), firstLine(msg))
+		}
+		return fmt.Errorf("reading %s at %s: %w", dir, short(commit), err)
+	}
+	return extractErr
+}
+
+// AddWorktree checks commit out into a new, detached working tree at dest (git
+// worktree), sharing this repository's objects; RemoveWorktree takes it away.
+func (r *Repo) AddWorktree(commit, dest string) error {
+	if _, err := git(r.Top, "worktree", "add", "--detach", "--force", dest, commit); err != nil {
+		return fmt.Errorf("checking out %s: %w", short(commit), err)
+	}
+	return nil
+}
+
+// RemoveWorktree removes a working tree AddWorktree made.
+func (r *Repo) RemoveWorktree(dest string) error {
+	_, err := git(r.Top, "worktree", "remove", "--force", dest)
+	return err
+}
+
+func short(commit string) string { return commit[:min(len(commit), 12)] }
