@@ -32,7 +32,7 @@ type Resource struct {
 	// resource it replaces.
 	ID        string            `json:"id,omitempty"`
 	DependsOn []string          `json:"dependsOn,omitempty"`
-	Computed map[string]string `json:"computed,omitempty"`
+	Computed  map[string]string `json:"computed,omitempty"`
 	// Op is what a preview would do to the resource (create, update, replace, delete,
 	// same); empty in an offline plan, where every resource is simply planned.
 	Op Op `json:"op,omitempty"`
