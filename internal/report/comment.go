@@ -39,7 +39,7 @@ func Comment(rv *review.Review, opts CommentOptions) (comment, full string) {
 	regions := slices.Clone(rv.Regions)
 	slices.SortStableFunc(regions, func(a, b review.Region) int { return rank(a) - rank(b) })
 
-	head := commentHead(rv, regions)
+	head := commentHead(rv, regions, -1)
 	var details []string
 	for _, r := range regions {
 		if changed(r) {
@@ -51,8 +51,17 @@ func Comment(rv *review.Review, opts CommentOptions) (comment, full string) {
 	if len(full) <= limit {
 		return full, full
 	}
-	// Trim details region by region, most destructive first kept: a region that does
-	// not fit whole is shown compact (its resources without values), then not at all.
+	// The summary table is never trimmed. The data stores' section, when it alone is
+	// too long, lists one line per data store, then as many as fit with a count of the
+	// rest. Then details are trimmed region by region, the most destructive kept first:
+	// a region that does not fit whole is shown compact (resources without values),
+	// then not at all.
+	if len(head) > limit/2 {
+		head = commentHead(rv, regions, 0)
+		for n := strings.Count(head, "\n- "); len(head) > limit/2 && n > 0; n /= 2 {
+			head = commentHead(rv, regions, n)
+		}
+	}
 	var b strings.Builder
 	b.WriteString(head)
 	var trimmed, compact []string
@@ -114,7 +123,9 @@ func rank(r review.Region) int {
 
 func changed(r review.Region) bool { return len(r.Resources) > 0 }
 
-func commentHead(rv *review.Review, regions []review.Region) string {
+// commentHead is the marker, the summary and the data stores' section: in full when
+// most is negative, else one line per data store, at most most of them (0: no cap).
+func commentHead(rv *review.Review, regions []review.Region, most int) string {
 	var b strings.Builder
 	b.WriteString(CommentMarker + "\n")
 	nChanged, nBlocked := 0, 0
@@ -154,7 +165,7 @@ func commentHead(rv *review.Review, regions []review.Region) string {
 		}
 		fmt.Fprintf(&b, ". After review: `regionctl destroy %s`.\n", strings.Join(rv.Teardown, " "))
 	}
-	if s := stateful(regions); s != "" {
+	if s := stateful(regions, most); s != "" {
 		b.WriteString("\n### Data stores replaced or deleted\n\n" + s)
 	}
 	if nChanged > 0 {
@@ -222,9 +233,11 @@ func blockedBy(r review.Region) string {
 }
 
 // stateful lists every finding about a data store replaced or deleted, with the
-// inputs that force it and the allowance that would accept it.
-func stateful(regions []review.Region) string {
+// inputs that force it and the allowance that would accept it; short, one line each,
+// at most most of them, when most is not negative.
+func stateful(regions []review.Region, most int) string {
 	var b strings.Builder
+	listed, left := 0, 0
 	for _, r := range regions {
 		for _, f := range r.Policy.Findings {
 			if f.Rule != "blast.replace" && f.Rule != "blast.delete" && f.Rule != "blast.same-identifier" {
@@ -233,6 +246,15 @@ func stateful(regions []review.Region) string {
 			status := "**blocked**"
 			if f.Waived != nil {
 				status = fmt.Sprintf("accepted by the allowance `%s: %s` (expires %s)", strings.TrimPrefix(f.Waived.Rule, "blast."), f.Waived.Resource, f.Waived.Expires)
+			}
+			if most >= 0 {
+				if most > 0 && listed == most {
+					left++
+					continue
+				}
+				listed++
+				fmt.Fprintf(&b, "- **`%s`** `%s` `%s` (%s): %s\n", r.Name, f.Resource, f.Name, f.Rule, status)
+				continue
 			}
 			fmt.Fprintf(&b, "- > [!CAUTION]\n  > **`%s`** `%s` (`%s`), %s: %s\n", r.Name, f.Resource, f.Name, status, f.Message)
 			if res := find(r.Resources, f.URN); res != nil {
@@ -243,6 +265,9 @@ func stateful(regions []review.Region) string {
 				}
 			}
 		}
+	}
+	if left > 0 {
+		fmt.Fprintf(&b, "- …and %d more, in the full report\n", left)
 	}
 	return b.String()
 }

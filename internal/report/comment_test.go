@@ -1,0 +1,118 @@
+package report
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regionctl/regionctl/internal/awsmodel"
+	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/manifest"
+	"github.com/regionctl/regionctl/internal/policy"
+	"github.com/regionctl/regionctl/internal/review"
+	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/internal/testutil"
+)
+
+// reviewed diffs the shipped eu-west-1 against itself changed by change, offline, as
+// `regionctl diff` does, and judges it on a fixed day.
+func reviewed(t *testing.T, change func(r *spec.Region)) review.Region {
+	t.Helper()
+	dir := filepath.Join(testutil.RepoRoot(t), "regions")
+	regions, err := spec.LoadDir(dir, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := spec.LoadJurisdictions(filepath.Join(dir, spec.JurisdictionsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := regions[0]
+	head := *base
+	head.Databases = append([]spec.Database(nil), base.Databases...)
+	head.Queues = append([]spec.Queue(nil), base.Queues...)
+	change(&head)
+	before, err := engine.PlanRegion(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := engine.PlanRegion(&head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := manifest.Diff(before, after, awsmodel.ReplacesPlain)
+	day := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	return review.FromDiff(d, policy.Evaluate(&head, j, d, day), policy.Entries(&head, d))
+}
+
+func engineChange(r *spec.Region) {
+	r.Databases[0].Engine, r.Databases[0].EngineVersion = "aurora-postgresql", "16.10"
+}
+
+func queueTweak(r *spec.Region) { r.Queues[0].VisibilityTimeoutSeconds = 90 }
+
+func sampleReview(regions ...review.Region) *review.Review {
+	return &review.Review{
+		Source: "diff", Base: "origin/main", BaseCommit: "0123456789abcdef0123", Head: "fedcba9876543210fedc",
+		BaseBuild: "this binary (only region files changed)", Regions: regions, Teardown: []string{"ca-central-1"}, Skipped: 4,
+	}
+}
+
+func TestCommentGolden(t *testing.T) {
+	replace := reviewed(t, engineChange)
+	tweak := reviewed(t, queueTweak)
+	tweak.Name = "ap-southeast-2"
+	comment, full := Comment(sampleReview(replace, tweak), CommentOptions{FullAt: "the job summary"})
+	if comment != full {
+		t.Error("a short comment was trimmed")
+	}
+	if !strings.HasPrefix(comment, CommentMarker+"\n") {
+		t.Error("the comment does not start with the marker")
+	}
+	// Destructive first: the blocked region's row and its data store come before the tweak.
+	if strings.Index(comment, "| `eu-west-1`") > strings.Index(comment, "| `ap-southeast-2`") {
+		t.Error("the blocked region is not listed first")
+	}
+	golden(t, "comment.md", []byte(comment))
+}
+
+// 50 regions each replacing their database do not fit in one comment: the details
+// are trimmed region by region, the summary keeps every region, and the comment says
+// what was left out and where the rest is.
+func TestCommentTrimsAFiftyRegionChange(t *testing.T) {
+	one := reviewed(t, engineChange)
+	var regions []review.Region
+	for i := range 50 {
+		r := one
+		r.Name = fmt.Sprintf("region-%02d", i+1)
+		regions = append(regions, r)
+	}
+	comment, full := Comment(sampleReview(regions...), CommentOptions{FullAt: "the job summary and `full.md`"})
+	if len(comment) >= CommentLimit {
+		t.Fatalf("comment is %d characters, GitHub keeps %d", len(comment), CommentLimit)
+	}
+	if len(full) <= CommentLimit {
+		t.Fatalf("the full text (%d characters) fits: the test does not make the comment trim", len(full))
+	}
+	for _, r := range regions {
+		if !strings.Contains(comment, "| `"+r.Name+"` |") {
+			t.Errorf("the summary lost %s", r.Name)
+		}
+	}
+	if !strings.Contains(comment, "Trimmed to fit GitHub's comment limit") || !strings.Contains(comment, "every detail is in the job summary and `full.md`") {
+		t.Error("the comment does not say what was trimmed and where the rest is")
+	}
+	if !strings.Contains(full, "<summary><b>region-50</b>") {
+		t.Error("the full text lost a region's details")
+	}
+	golden(t, "comment-50.md", []byte(comment))
+}
+
+func TestCommentOfNoRegion(t *testing.T) {
+	comment, _ := Comment(&review.Review{Source: "diff", Base: "main", BaseCommit: "abc", Skipped: 3}, CommentOptions{})
+	if !strings.Contains(comment, "no region touched") || !strings.Contains(comment, "3 regions not touched, skipped") {
+		t.Errorf("comment:\n%s", comment)
+	}
+}
