@@ -129,12 +129,8 @@ func (e *Env) Diff(ctx context.Context, req DiffRequest) (*review.Review, error)
 	if err != nil {
 		return nil, err
 	}
-	regionOf := map[string]*spec.Region{}
-	for _, r := range headRegions {
-		regionOf[r.Region] = r
-	}
 	for i, d := range diffs {
-		r := review.FromDiff(d, reports[i], policy.Entries(regionOf[d.Name], d))
+		r := review.FromDiff(d, reports[i], policy.Entries(d))
 		r.New = !inBase[d.Name]
 		out.Regions = append(out.Regions, r)
 	}
@@ -145,6 +141,28 @@ func (e *Env) Diff(ctx context.Context, req DiffRequest) (*review.Review, error)
 	}
 	slices.SortFunc(out.Regions, func(x, y review.Region) int { return strings.Compare(x.Name, y.Name) })
 	return out, nil
+}
+
+// ReviewOf is a preview's outcome in the shape of a review, so the engine's preview
+// renders the same comment as the offline diff.
+func ReviewOf(out *Outcome) *review.Review {
+	rv := &review.Review{Source: "preview", Regions: []review.Region{}, Teardown: []string{}}
+	reports := map[string]policy.Report{}
+	for _, rep := range out.Reports {
+		reports[rep.Region] = rep
+	}
+	for _, res := range out.Results {
+		steps := res.Steps
+		steps.Name = res.Region
+		r := review.FromDiff(steps, reports[res.Region], policy.Entries(steps))
+		r.Changes = res.Changes
+		if res.Err != nil {
+			r.Error = strings.SplitN(res.Err.Error(), "\n", 2)[0]
+		}
+		rv.Regions = append(rv.Regions, r)
+	}
+	slices.SortFunc(rv.Regions, func(x, y review.Region) int { return strings.Compare(x.Name, y.Name) })
+	return rv
 }
 
 // planBase plans the base's regions: with this binary when only region files changed,

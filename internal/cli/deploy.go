@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,6 +25,8 @@ type DeployOptions struct {
 	JSON    bool
 	All     bool
 	Request app.EngineRequest
+	// Review writes the preview as the pull-request comment (preview only).
+	Review ReviewOutputs
 }
 
 // parallelFlag is --parallel: a whole number of regions at once, with our own message.
@@ -59,6 +62,9 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 			if cmd.Flags().Changed("latency-scale") && (!opts.Request.Rehearse || opts.Request.LatencyScale < 0) {
 				return usagef("--latency-scale needs --rehearse and a value of 0 or more")
 			}
+			if err := opts.Review.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -74,6 +80,9 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 	fl.BoolVar(&opts.Request.Diff, "diff", false, "show the engine's property-level diff per region")
 	if op != engine.Destroy && op != engine.Refresh {
 		fl.BoolVar(&opts.Request.ExpectNoChanges, "expect-no-changes", false, "exit 5 when anything would change")
+	}
+	if op == engine.Preview {
+		opts.Review.flags(cmd, true)
 	}
 	if op != engine.Preview {
 		fl.BoolVar(&opts.Request.Yes, "yes", false, "do not ask for confirmation (required when not on a terminal)")
@@ -139,6 +148,11 @@ func deployRun(ctx context.Context, opts *DeployOptions) error {
 	}
 	if rerr := render(opts, out); rerr != nil {
 		return rerr
+	}
+	if opts.Op == engine.Preview {
+		if gerr := opts.Review.write(app.ReviewOf(out)); gerr != nil {
+			err = errors.Join(err, gerr)
+		}
 	}
 	if opts.Request.Rehearse && err == nil {
 		fmt.Fprintln(errOut, "rehearsal: done; no cloud resources were touched")

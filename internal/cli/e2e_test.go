@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +17,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/regionctl/regionctl/internal/app"
+	"github.com/regionctl/regionctl/internal/awsmodel"
 	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/manifest"
+	"github.com/regionctl/regionctl/internal/review"
 	"github.com/regionctl/regionctl/internal/spec"
 	"github.com/regionctl/regionctl/internal/testutil"
 )
@@ -97,19 +103,35 @@ func TestE2ERegionLifecycle(t *testing.T) {
 	if got := e.changes(ExitChangesPending, "preview", "eu-west-1", "--rehearse", "--expect-no-changes")["eu-west-1"]; got != (engine.Changes{Update: 1, Same: created.Create - 1}) {
 		t.Fatalf("preview after editing the queue: %+v, want exactly one update", got)
 	}
-	code, out, _ := e.run(context.Background(), "preview", "eu-west-1", "--rehearse", "--diff")
+	code, out, _ := e.run(context.Background(), "preview", "eu-west-1", "--rehearse", "--diff", "--markdown", "comment.md")
 	if code != ExitOK || !strings.Contains(out, "visibilityTimeoutSeconds: 60 => 90") {
 		t.Fatalf("preview --diff: exit %d, want the engine's property diff:\n%s", code, out)
+	}
+	if comment := e.read("comment.md"); !strings.Contains(comment, "**queue-events-queue**") || !strings.Contains(comment, "`visibilityTimeoutSeconds`: `60` → `90`") {
+		t.Errorf("preview --markdown: the comment lacks the queue's update:\n%s", comment)
 	}
 	if got := e.changes(ExitOK, "up", "eu-west-1", "--rehearse", "--yes")["eu-west-1"]; got.Update != 1 || got.Create+got.Replace+got.Delete != 0 {
 		t.Fatalf("up after editing the queue: %+v, want exactly one update", got)
 	}
 
 	// A new database engine replaces the cluster: shown by preview, refused by up, nothing applied.
+	before := loadRegions(t, "eu-west-1")[0]
 	e.edit("eu-west-1", "engine: aurora-mysql\n    engineVersion: 8.0.mysql_aurora.3.10.3", "engine: aurora-postgresql\n    engineVersion: \"16.10\"")
-	code, out, _ = e.run(context.Background(), "preview", "eu-west-1", "--rehearse")
+	code, out, _ = e.run(context.Background(), "preview", "eu-west-1", "--rehearse", "--result", "preview.json", "--markdown", "comment.md", "--fail-on", "replace")
 	if code != ExitPolicyViolation || !strings.Contains(out, "blast.replace") || !strings.Contains(out, "engine") {
 		t.Fatalf("preview of an engine change: exit %d, want 3 naming blast.replace and the engine property:\n%s", code, out)
+	}
+	if comment := e.read("comment.md"); !strings.Contains(comment, "`engine`: `\"aurora-mysql\"` → `\"aurora-postgresql\"` (forces the replacement)") {
+		t.Errorf("preview --markdown: the comment does not name engine as forcing the replacement:\n%s", comment)
+	}
+	// The offline diff decides what the engine decides, resource by resource.
+	after := loadRegions(t, "eu-west-1")[0]
+	if want, got := offlineOps(t, before, after), previewOps(t, e.read("preview.json")); !maps.Equal(want, got) {
+		for _, urn := range slices.Sorted(maps.Keys(mergeMaps(want, got))) {
+			if want[urn] != got[urn] {
+				t.Errorf("offline diff and engine preview disagree on %s: offline %q, engine %q", urn, want[urn], got[urn])
+			}
+		}
 	}
 	code, out, errOut := e.run(context.Background(), "up", "eu-west-1", "--rehearse", "--yes")
 	if code != ExitPolicyViolation || !strings.Contains(errOut, "refused by the guardrails (nothing applied)") {
@@ -130,6 +152,61 @@ func TestE2ERegionLifecycle(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "not deployed") {
 		t.Fatalf("status after destroy: exit %d\n%s", code, out)
 	}
+}
+
+// read returns a file of the working directory.
+func (e *e2e) read(rel string) string {
+	e.t.Helper()
+	b, err := os.ReadFile(filepath.Join(e.dir, rel))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// offlineOps is what the offline diff does to each cloud resource going from before
+// to after (same left out).
+func offlineOps(t *testing.T, before, after *spec.Region) map[string]manifest.Op {
+	t.Helper()
+	b, err := engine.PlanRegion(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := engine.PlanRegion(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]manifest.Op{}
+	for _, res := range manifest.Diff(b, a, awsmodel.ReplacesPlain).Resources {
+		if res.Custom && res.Op != manifest.OpSame {
+			out[res.URN] = res.Op
+		}
+	}
+	return out
+}
+
+func mergeMaps[V any](a, b map[string]V) map[string]V {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}
+
+// previewOps is the same from a preview's --result.
+func previewOps(t *testing.T, result string) map[string]manifest.Op {
+	t.Helper()
+	var rv review.Review
+	if err := json.Unmarshal([]byte(result), &rv); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]manifest.Op{}
+	for _, r := range rv.Regions {
+		for _, res := range r.Resources {
+			if res.Custom {
+				out[res.URN] = res.Op
+			}
+		}
+	}
+	return out
 }
 
 func TestE2ETwoRegionsInParallel(t *testing.T) {

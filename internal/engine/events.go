@@ -174,6 +174,10 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 			c.componentUpdates++
 		}
 	}
+	if (op == manifest.OpUpdate || op == manifest.OpReplace) && m.Old != nil && m.New != nil {
+		olds, _ := maskUnknowns(m.Old.Inputs).(map[string]any)
+		res.Changed = manifest.PropertyChanges(olds, res.Inputs)
+	}
 	if op == manifest.OpReplace {
 		// Sorted: the engine does not keep one order, and findings must not flicker.
 		res.ReplaceKeys = slices.Sorted(slices.Values(m.Keys))

@@ -138,11 +138,25 @@ func Diff(base, head Region, replaces ReplaceFunc) Region {
 			if res.Op == OpCreate {
 				continue
 			}
-			var unknown []string
-			for _, dep := range res.DependsOn {
-				unknown = append(unknown, done[dep]...)
+			masked := false
+			for _, k := range SortedKeys(res.InputDeps) {
+				var unknown []string
+				from := false
+				for _, dep := range res.InputDeps[k] {
+					if attrs, replaced := done[dep]; replaced {
+						unknown, from = append(unknown, attrs...), true
+					}
+				}
+				if v, ok := res.Inputs[k]; from && ok {
+					// The parts that came from the replaced resource's unknown
+					// attributes are unknown; what came from its configuration is not.
+					var hit bool
+					if res.Inputs[k], hit = maskValue(v, unknown); hit {
+						masked = true
+					}
+				}
 			}
-			if len(unknown) > 0 && maskValues(res.Inputs, unknown) {
+			if masked {
 				decide(res)
 			}
 		}
@@ -195,48 +209,61 @@ func tops(changes []PropertyChange) []string {
 	return out
 }
 
-// attributes are the values of a resource that only exist once it does.
+// attributes are the values of a replaced resource a preview cannot know yet: its id
+// and the attributes AWS computes, less those equal to one of its own inputs (a
+// cluster's id is its identifier): the real provider plans those from the
+// configuration, so what reads them sees them known.
 func attributes(res Resource) []string {
+	given := map[string]bool{}
+	for _, v := range res.Inputs {
+		if s, ok := v.(string); ok {
+			given[s] = true
+		}
+	}
 	var out []string
-	if res.ID != "" {
+	if res.ID != "" && !given[res.ID] {
 		out = append(out, res.ID)
 	}
 	for _, k := range SortedKeys(res.Computed) {
-		out = append(out, res.Computed[k])
+		if v := res.Computed[k]; !given[v] {
+			out = append(out, v)
+		}
 	}
 	return out
 }
 
-// maskValues replaces, in place, every string input equal to one of values (or, for
-// an ARN, holding it, as a policy document does) with UnknownMask. It reports whether
-// it replaced any.
-func maskValues(inputs map[string]any, values []string) bool {
+// maskValue replaces, in a copy of v, every string equal to one of values, or
+// holding one long enough to be an id (an ARN in a policy document), with
+// UnknownMask. It reports whether it replaced any.
+func maskValue(v any, values []string) (any, bool) {
 	changed := false
 	var walk func(v any) any
 	walk = func(v any) any {
 		switch x := v.(type) {
 		case string:
 			for _, val := range values {
-				if x == val || strings.HasPrefix(val, "arn:") && strings.Contains(x, val) {
+				if x == val || len(val) >= 16 && strings.Contains(x, val) {
 					changed = true
 					return UnknownMask
 				}
 			}
 		case []any:
+			out := make([]any, len(x))
 			for i := range x {
-				x[i] = walk(x[i])
+				out[i] = walk(x[i])
 			}
+			return out
 		case map[string]any:
+			out := make(map[string]any, len(x))
 			for k := range x {
-				x[k] = walk(x[k])
+				out[k] = walk(x[k])
 			}
+			return out
 		}
 		return v
 	}
-	for k, v := range inputs {
-		inputs[k] = walk(v)
-	}
-	return changed
+	out := walk(v)
+	return out, changed
 }
 
 // copyInputs deep-copies plain inputs, so a diff never changes the plan it reads.

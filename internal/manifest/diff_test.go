@@ -19,8 +19,16 @@ func replaceOn(keys ...string) ReplaceFunc {
 	}
 }
 
+// res is a resource whose every input comes from deps.
 func res(urn string, inputs map[string]any, deps ...string) Resource {
-	return Resource{URN: urn, Type: "aws:test/x:X", Custom: true, Inputs: inputs, DependsOn: deps}
+	r := Resource{URN: urn, Type: "aws:test/x:X", Custom: true, Inputs: inputs}
+	if len(deps) > 0 {
+		r.InputDeps = map[string][]string{}
+		for k := range inputs {
+			r.InputDeps[k] = deps
+		}
+	}
+	return r
 }
 
 func TestDiffOperations(t *testing.T) {
@@ -69,14 +77,17 @@ func TestDiffOperations(t *testing.T) {
 func TestDiffReplacementCascades(t *testing.T) {
 	cluster := func(engine string) Resource {
 		r := res("cluster", map[string]any{"engine": engine})
-		r.ID, r.Computed = "main", map[string]string{"arn": "arn:aws:rds:r:1:cluster:main"}
+		r.ID, r.Computed = "cluster-7f3a", map[string]string{"arn": "arn:aws:rds:r:1:cluster:main"}
 		return r
 	}
-	inst := res("instance", map[string]any{"clusterIdentifier": "main"}, "cluster")
+	inst := res("instance", map[string]any{"clusterIdentifier": "cluster-7f3a"}, "cluster")
 	policyDoc := res("policy", map[string]any{"policy": `{"Resource":"arn:aws:rds:r:1:cluster:main"}`}, "cluster")
 	other := res("other", map[string]any{"name": "main"})
-	base := Region{Resources: []Resource{cluster("mysql"), inst, policyDoc, other}}
-	head := Region{Resources: []Resource{cluster("postgres"), inst, policyDoc, other}}
+	// Given the same value from the region file, not from the cluster: stays known.
+	alarm := res("alarm", map[string]any{"dimension": "main"})
+	alarm.InputDeps = map[string][]string{"unrelated": {"cluster"}}
+	base := Region{Resources: []Resource{cluster("mysql"), inst, policyDoc, other, alarm}}
+	head := Region{Resources: []Resource{cluster("postgres"), inst, policyDoc, other, alarm}}
 	got := Diff(base, head, replaceOn("engine", "clusterIdentifier"))
 	ops := map[string]Op{}
 	for _, r := range got.Resources {
@@ -85,7 +96,7 @@ func TestDiffReplacementCascades(t *testing.T) {
 			t.Errorf("policy input = %v, want unknown", r.Inputs["policy"])
 		}
 	}
-	want := map[string]Op{"cluster": OpReplace, "instance": OpReplace, "policy": OpUpdate, "other": OpSame}
+	want := map[string]Op{"cluster": OpReplace, "instance": OpReplace, "policy": OpUpdate, "other": OpSame, "alarm": OpSame}
 	if !reflect.DeepEqual(ops, want) {
 		t.Errorf("ops = %v, want %v", ops, want)
 	}

@@ -31,7 +31,8 @@ type Resource struct {
 	// attributes it computed (arn, endpoints): how a diff finds what refers to a
 	// resource it replaces.
 	ID        string            `json:"id,omitempty"`
-	DependsOn []string          `json:"dependsOn,omitempty"`
+	// InputDeps are, per input, the resources its value comes from.
+	InputDeps map[string][]string `json:"inputDeps,omitempty"`
 	Computed  map[string]string `json:"computed,omitempty"`
 	// Op is what a preview would do to the resource (create, update, replace, delete,
 	// same); empty in an offline plan, where every resource is simply planned.

@@ -286,8 +286,8 @@ func (c *Context) regionKey(v any) (ok bool, why string) {
 
 // Entries names, per resource URN of m, the region-file entry it belongs to
 // (database/main, fleet/web), as findings and allowances name it.
-func Entries(r *spec.Region, m manifest.Region) map[string]string {
-	c := newContext(r, nil, m)
+func Entries(m manifest.Region) map[string]string {
+	c := newContext(&spec.Region{Region: m.Name}, nil, m)
 	out := make(map[string]string, len(m.Resources))
 	for i := range m.Resources {
 		out[m.Resources[i].URN] = c.RefOf(&m.Resources[i]).String()

@@ -44,7 +44,7 @@ func reviewed(t *testing.T, change func(r *spec.Region)) review.Region {
 	}
 	d := manifest.Diff(before, after, awsmodel.ReplacesPlain)
 	day := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
-	return review.FromDiff(d, policy.Evaluate(&head, j, d, day), policy.Entries(&head, d))
+	return review.FromDiff(d, policy.Evaluate(&head, j, d, day), policy.Entries(d))
 }
 
 func engineChange(r *spec.Region) {

@@ -29,7 +29,9 @@ type Registration struct {
 	// Dependencies are the URNs the resource waits for (pulumi.DependsOn and the
 	// resources its inputs come from), sorted.
 	Dependencies []string
-	Inputs       resource.PropertyMap
+	// InputDependencies are, per input, the URNs its value comes from.
+	InputDependencies map[string][]string
+	Inputs            resource.PropertyMap
 	// ID and Computed are what the fake AWS answered: the id, and the string outputs it
 	// computed that are not inputs (arn, endpoints). A diff that replaces the resource
 	// finds its dependents by these values.
@@ -77,6 +79,14 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		reg.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		reg.IgnoreChanges = slices.Clone(rpc.GetIgnoreChanges())
 		reg.Dependencies = slices.Sorted(slices.Values(rpc.GetDependencies()))
+		for k, deps := range rpc.GetPropertyDependencies() {
+			if urns := deps.GetUrns(); len(urns) > 0 {
+				if reg.InputDependencies == nil {
+					reg.InputDependencies = map[string][]string{}
+				}
+				reg.InputDependencies[k] = slices.Sorted(slices.Values(urns))
+			}
+		}
 	case args.ReadRPC != nil:
 		// Reads always target a provider-managed resource, though the mock monitor
 		// reports them as not custom.
@@ -97,12 +107,28 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	return id, outputs, nil
 }
 
-// computed are the top-level string outputs that are not inputs.
+// computed are the string outputs that are not inputs, nested ones too (a cluster's
+// masterUserSecrets[0].secretArn), by path.
 func computed(inputs, outputs resource.PropertyMap) map[string]string {
 	out := map[string]string{}
+	var walk func(path string, v resource.PropertyValue)
+	walk = func(path string, v resource.PropertyValue) {
+		switch {
+		case v.IsString() && v.StringValue() != "":
+			out[path] = v.StringValue()
+		case v.IsArray():
+			for i, e := range v.ArrayValue() {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		case v.IsObject():
+			for k, e := range v.ObjectValue() {
+				walk(path+"."+string(k), e)
+			}
+		}
+	}
 	for k, v := range outputs {
-		if _, given := inputs[k]; !given && v.IsString() && v.StringValue() != "" {
-			out[string(k)] = v.StringValue()
+		if _, given := inputs[k]; !given {
+			walk(string(k), v)
 		}
 	}
 	return out

@@ -156,11 +156,22 @@ func TestRegistration(t *testing.T) {
 			Provider: "urn:pulumi:eu-west-1::regionctl::pulumi:providers:aws::aws::0000",
 			Protect:  true, RetainOnDelete: true, DeleteBeforeReplace: true, IgnoreChanges: []string{"engineVersion"},
 			Inputs: resource.PropertyMap{"engine": str("aurora-mysql")},
+			// What the fake AWS computed, for a diff to follow a replacement.
+			ID: "database-main-cluster",
+			Computed: map[string]string{
+				"arn":               "arn:aws:rds:eu-west-1:123456789012:cluster:database-main-cluster",
+				"clusterIdentifier": "database-main-cluster",
+				"clusterResourceId": "cluster-A40A302CEF53865D966D39087B",
+				"endpoint":          "database-main-cluster.cluster-c0db79d8ce2e.eu-west-1.rds.amazonaws.com",
+				"id":                "database-main-cluster",
+				"readerEndpoint":    "database-main-cluster.cluster-ro-c0db79d8ce2e.eu-west-1.rds.amazonaws.com",
+			},
 		},
 		{
 			URN:  component,
 			Type: "regionctl:stacks:Database", Name: "database-main", Parent: stackURN,
 			Provider: "urn:pulumi:eu-west-1::regionctl::pulumi:providers:aws::aws::0000",
+			Computed: map[string]string{},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
