@@ -40,11 +40,12 @@ lint: ## gofmt, go vet, staticcheck and actionlint (pinned)
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
 
-bench: build tools ## offline plan benchmarks, then whole-process rehearsal up/preview benchmarks
+bench: build tools ## offline plan benchmarks, then whole-process rehearsal up/preview and offline diff benchmarks
 	$(GO) test -run '^$$' -bench '^BenchmarkPlan(OneRegion|AllRegions)$$' -benchmem -count $(BENCHCOUNT) ./internal/engine
 	$(GO) test -run '^$$' -bench '^BenchmarkPlanFleet50$$' -benchmem -count $(BENCHCOUNT) ./internal/engine
 	$(GO) test -run '^$$' -bench '^BenchmarkRehearsal' -benchtime 1x -count $(BENCHCOUNT) -timeout 30m ./internal/cli
 	$(GO) test -run '^$$' -bench '^(BenchmarkNoopPreview|BenchmarkFleet30)$$' -benchtime $(BENCHCOUNT)x -count 1 -timeout 30m ./internal/cli
+	$(GO) test -run '^$$' -bench '^BenchmarkDiff' -benchtime 5x -count 3 -timeout 30m ./internal/cli
 
 generate: ## regenerate AWS region data and the region-file JSON Schema
 	$(GO) generate ./...

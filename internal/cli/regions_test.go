@@ -17,7 +17,7 @@ import (
 // testRepo is a git repository built by a test: the shipped regions on main, then a
 // branch the test changes.
 type testRepo struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 }
 

@@ -30,10 +30,10 @@ type Resource struct {
 	// ID and Computed are, in an offline plan, the fake AWS's id and the string
 	// attributes it computed (arn, endpoints): how a diff finds what refers to a
 	// resource it replaces.
-	ID        string            `json:"id,omitempty"`
+	ID string `json:"id,omitempty"`
 	// InputDeps are, per input, the resources its value comes from.
 	InputDeps map[string][]string `json:"inputDeps,omitempty"`
-	Computed  map[string]string `json:"computed,omitempty"`
+	Computed  map[string]string   `json:"computed,omitempty"`
 	// Op is what a preview would do to the resource (create, update, replace, delete,
 	// same); empty in an offline plan, where every resource is simply planned.
 	Op Op `json:"op,omitempty"`

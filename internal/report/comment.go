@@ -92,6 +92,10 @@ func Comment(rv *review.Review, opts CommentOptions) (comment, full string) {
 		// Keep room for the note as it would read if every later region were trimmed.
 		reserve := len(note()) + 64*(len(details)-i+1) + 256
 		switch {
+		case len(trimmed) > 0:
+			// Once one region is left out, so are the later ones: the comment keeps
+			// a prefix of the regions, in the order of the summary.
+			trimmed = append(trimmed, r.Name)
 		case b.Len()+len(whole)+reserve <= limit:
 			b.WriteString(whole)
 		case b.Len()+len(short)+reserve <= limit:

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -114,5 +115,33 @@ func TestCommentOfNoRegion(t *testing.T) {
 	comment, _ := Comment(&review.Review{Source: "diff", Base: "main", BaseCommit: "abc", Skipped: 3}, CommentOptions{})
 	if !strings.Contains(comment, "no region touched") || !strings.Contains(comment, "3 regions not touched, skipped") {
 		t.Errorf("comment:\n%s", comment)
+	}
+}
+
+// README shows the comment of TestCommentGolden, rendered; -update rewrites it.
+func TestReadmeExampleComment(t *testing.T) {
+	const start, end = "<!-- example-comment:start -->\n", "<!-- example-comment:end -->"
+	readme := filepath.Join(testutil.RepoRoot(t), "README.md")
+	data, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comment, err := os.ReadFile(filepath.Join("testdata", "comment.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	i, j := strings.Index(text, start), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q … %q block", start, end)
+	}
+	want := "<details><summary>Example: the comment of a pull request that moves eu-west-1's database to PostgreSQL</summary>\n\n" + string(comment) + "\n</details>\n"
+	if got := text[i+len(start) : j]; got != want {
+		if !*update {
+			t.Fatalf("README.md's example comment is out of date: run go test ./internal/report -run TestReadmeExampleComment -update")
+		}
+		if err := os.WriteFile(readme, []byte(text[:i+len(start)]+want+text[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
