@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -71,10 +72,14 @@ func (o *ReviewOutputs) write(rv *review.Review) error {
 			}
 		}
 	}
-	if fired := rv.Gates(o.FailOn); len(fired) > 0 {
-		return &app.GateError{Gates: fired}
+	var errs []error
+	for _, f := range rv.Failed() {
+		errs = append(errs, fmt.Errorf("region %s (not in the comment's counts; fix it and run again)", f))
 	}
-	return nil
+	if fired := rv.Gates(o.FailOn); len(fired) > 0 {
+		errs = append(errs, &app.GateError{Gates: fired})
+	}
+	return errors.Join(errs...)
 }
 
 // DiffOptions are the inputs of `regionctl diff`.

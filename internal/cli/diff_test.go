@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/manifest"
@@ -176,5 +179,120 @@ func TestDiffAProgramChangeUsesTheBaseCode(t *testing.T) {
 	rv, _, err = r.diff(ReviewOutputs{}, "eu-west-1")
 	if err != nil || !strings.HasSuffix(rv.BaseBuild, "(cached build)") {
 		t.Errorf("second diff: %v, base build %q; want the cached build", err, rv.BaseBuild)
+	}
+}
+
+func TestDiffAndMergeCmdsParseArgs(t *testing.T) {
+	tests := []struct {
+		argv    string
+		wantErr string
+		check   func(t *testing.T, d *DiffOptions, c *CommentOptions)
+	}{
+		{argv: "diff --base origin/main eu-west-1 --markdown c.md --full f.md --result r.json --fail-on replace,delete,policy", check: func(t *testing.T, d *DiffOptions, _ *CommentOptions) {
+			want := ReviewOutputs{Markdown: "c.md", Full: "f.md", Result: "r.json", FailOn: []string{"replace", "delete", "policy"}}
+			if d.Request.Base != "origin/main" || !slices.Equal(d.Request.Regions, []string{"eu-west-1"}) || !reflectEqual(d.Out, want) {
+				t.Errorf("parsed %+v", d)
+			}
+		}},
+		{argv: "diff --fail-on replace,destroy", wantErr: `--fail-on "destroy": choose from replace, delete, policy (comma-separated)`},
+		{argv: "comment merge a.json b.json --regions regions.json --markdown c.md", check: func(t *testing.T, _ *DiffOptions, c *CommentOptions) {
+			if !slices.Equal(c.Results, []string{"a.json", "b.json"}) || c.Regions != "regions.json" || c.Out.Markdown != "c.md" {
+				t.Errorf("parsed %+v", c)
+			}
+		}},
+		{argv: "comment merge", wantErr: "name the shard results (diff --result FILE), or --regions FILE when no region was touched"},
+		{argv: "comment merge a.json --result r.json", wantErr: "unknown flag: --result"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.argv, func(t *testing.T) {
+			ios, _, _ := TestIO(false)
+			var d *DiffOptions
+			var c *CommentOptions
+			g := &Globals{}
+			root := newBareRoot(ios, g)
+			f := testFactory(ios, time.Now, nil, nil)
+			comment := &cobra.Command{Use: "comment"}
+			comment.AddCommand(newCommentMergeCmd(f, func(o *CommentOptions) error { c = o; return nil }))
+			root.AddCommand(newDiffCmd(f, g, func(o *DiffOptions) error { d = o; return nil }), comment)
+			root.SetArgs(strings.Fields(tt.argv))
+			err := root.Execute()
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, d, c)
+		})
+	}
+}
+
+func reflectEqual(a, b any) bool { return reflect.DeepEqual(a, b) }
+
+// Shards' results join into one comment; results of another change, or the same
+// region twice, are refused; a run that touched nothing still gets its comment.
+func TestCommentMerge(t *testing.T) {
+	r := newTestRepo(t)
+	r.edit("regions/eu-west-1.yaml", "visibilityTimeoutSeconds: 60", "visibilityTimeoutSeconds: 90")
+	r.edit("regions/us-east-1.yaml", "engine: aurora-mysql", "engine: aurora-postgresql")
+	r.edit("regions/us-east-1.yaml", "engineVersion: 8.0.mysql_aurora.3.10.3", `engineVersion: "16.10"`)
+	dir := t.TempDir()
+	one, two := filepath.Join(dir, "1.json"), filepath.Join(dir, "2.json")
+	if _, _, err := r.diff(ReviewOutputs{Result: one}, "eu-west-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.diff(ReviewOutputs{Result: two}, "us-east-1"); err != nil {
+		t.Fatal(err)
+	}
+	merge := func(args ...string) (string, error) {
+		ios, _, _ := TestIO(false)
+		md := filepath.Join(dir, "comment.md")
+		opts := &CommentOptions{IO: ios, Results: args, Out: ReviewOutputs{Markdown: md, FailOn: []string{"replace"}}}
+		err := commentMergeRun(opts)
+		data, _ := os.ReadFile(md)
+		return string(data), err
+	}
+	comment, err := merge(one, two)
+	if app.ExitCode(err) != app.ExitGate {
+		t.Fatalf("merge: %v, want the replace gate over both shards", err)
+	}
+	for _, want := range []string{"| `us-east-1` |", "| `eu-west-1` |", "**queue-events-queue**", "### Data stores replaced or deleted"} {
+		if !strings.Contains(comment, want) {
+			t.Errorf("merged comment lacks %q:\n%s", want, comment)
+		}
+	}
+	if strings.Index(comment, "| `us-east-1` |") > strings.Index(comment, "| `eu-west-1` |") {
+		t.Error("the blocked region is not first")
+	}
+	if _, err := merge(one, one); err == nil || !strings.Contains(err.Error(), `region "eu-west-1" is in two results`) {
+		t.Errorf("merging a shard twice: %v", err)
+	}
+	var other review.Review
+	data, _ := os.ReadFile(two)
+	_ = json.Unmarshal(data, &other)
+	other.BaseCommit = "0000000000000000000000000000000000000000"
+	data, _ = json.Marshal(other)
+	stale := filepath.Join(dir, "stale.json")
+	if err := os.WriteFile(stale, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := merge(one, stale); err == nil || !strings.Contains(err.Error(), "do not review the same change") {
+		t.Errorf("merging results of two changes: %v", err)
+	}
+
+	regions := filepath.Join(dir, "regions.json")
+	if err := os.WriteFile(regions, []byte(r.mustRun(true, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ios, _, _ := TestIO(false)
+	md := filepath.Join(dir, "none.md")
+	if err := commentMergeRun(&CommentOptions{IO: ios, Regions: regions, Out: ReviewOutputs{Markdown: md}}); err != nil {
+		t.Fatal(err)
+	}
+	if none, _ := os.ReadFile(md); !strings.Contains(string(none), "no region touched") {
+		t.Errorf("no results:\n%s", none)
 	}
 }

@@ -219,3 +219,13 @@ func (r *testRepo) copy(from, to string) {
 	}
 	r.write(to, strings.ReplaceAll(string(b), "eu-west-1", "eu-central-1"))
 }
+
+// mustRun is run, failing the test on an error.
+func (r *testRepo) mustRun(json bool, shards int) string {
+	r.t.Helper()
+	out, err := r.run(json, shards, "")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return out
+}

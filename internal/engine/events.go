@@ -240,26 +240,12 @@ func (c *collector) failure(err error) error {
 // maskUnknowns replaces the engine's marker for values not known until apply with
 // manifest.UnknownMask, the form policy and reports understand in both engines' output.
 func maskUnknowns(v any) any {
-	switch x := v.(type) {
-	case string:
-		if x == plugin.UnknownStringValue {
+	return manifest.MapStrings(v, func(s string) any {
+		if s == plugin.UnknownStringValue {
 			return manifest.UnknownMask
 		}
-		return x
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = maskUnknowns(e)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = maskUnknowns(e)
-		}
-		return out
-	}
-	return v
+		return s
+	})
 }
 
 // urnLabel is "type name" for a URN, as users read resources in the tree.

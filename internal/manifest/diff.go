@@ -237,54 +237,19 @@ func attributes(res Resource) []string {
 // UnknownMask. It reports whether it replaced any.
 func maskValue(v any, values []string) (any, bool) {
 	changed := false
-	var walk func(v any) any
-	walk = func(v any) any {
-		switch x := v.(type) {
-		case string:
-			for _, val := range values {
-				if x == val || len(val) >= 16 && strings.Contains(x, val) {
-					changed = true
-					return UnknownMask
-				}
+	out := MapStrings(v, func(x string) any {
+		for _, val := range values {
+			if x == val || len(val) >= 16 && strings.Contains(x, val) {
+				changed = true
+				return UnknownMask
 			}
-		case []any:
-			out := make([]any, len(x))
-			for i := range x {
-				out[i] = walk(x[i])
-			}
-			return out
-		case map[string]any:
-			out := make(map[string]any, len(x))
-			for k := range x {
-				out[k] = walk(x[k])
-			}
-			return out
 		}
-		return v
-	}
-	out := walk(v)
+		return x
+	})
 	return out, changed
 }
 
 // copyInputs deep-copies plain inputs, so a diff never changes the plan it reads.
 func copyInputs(m map[string]any) map[string]any {
-	var cp func(v any) any
-	cp = func(v any) any {
-		switch x := v.(type) {
-		case []any:
-			out := make([]any, len(x))
-			for i := range x {
-				out[i] = cp(x[i])
-			}
-			return out
-		case map[string]any:
-			out := make(map[string]any, len(x))
-			for k, e := range x {
-				out[k] = cp(e)
-			}
-			return out
-		}
-		return v
-	}
-	return cp(m).(map[string]any)
+	return MapStrings(m, func(s string) any { return s }).(map[string]any)
 }

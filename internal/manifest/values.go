@@ -78,3 +78,25 @@ func SortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// MapStrings returns a deep copy of a plain value (JSON-like: maps, lists, strings,
+// numbers, bools) with every string replaced by f's answer.
+func MapStrings(v any, f func(string) any) any {
+	switch x := v.(type) {
+	case string:
+		return f(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = MapStrings(e, f)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = MapStrings(e, f)
+		}
+		return out
+	}
+	return v
+}

@@ -65,6 +65,17 @@ func FromDiff(m manifest.Region, rep policy.Report, entries map[string]string) R
 	return out
 }
 
+// Failed lists, as "region: why", the regions the review could not diff or preview.
+func (rv *Review) Failed() []string {
+	var out []string
+	for _, r := range rv.Regions {
+		if r.Error != "" {
+			out = append(out, r.Name+": "+r.Error)
+		}
+	}
+	return out
+}
+
 // The gates `--fail-on` picks from.
 const (
 	GateReplace = "replace"
@@ -91,7 +102,7 @@ func (rv *Review) Gates(asked []string) []string {
 
 func (r Region) fires(gate string) bool {
 	if gate == GatePolicy {
-		return r.Blocked() || r.Error != ""
+		return r.Blocked()
 	}
 	for _, res := range r.Resources {
 		if string(res.Op) == gate && res.Custom && !manifest.IsProvider(res.Type) && !r.allowed(gate, res.Entry) {
