@@ -129,8 +129,12 @@ func (e *Env) Diff(ctx context.Context, req DiffRequest) (*review.Review, error)
 	if err != nil {
 		return nil, err
 	}
-	for i, d := range diffs {
-		r := review.FromDiff(d, reports[i], policy.Entries(d))
+	judged := map[string]policy.Report{}
+	for _, rep := range reports {
+		judged[rep.Region] = rep
+	}
+	for _, d := range diffs {
+		r := review.FromDiff(d, judged[d.Name], policy.Entries(d))
 		r.New = !inBase[d.Name]
 		out.Regions = append(out.Regions, r)
 	}
