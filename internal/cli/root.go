@@ -36,6 +36,7 @@ func NewRootCmdWith(f *Factory, g *Globals) *cobra.Command {
 		newStatusCmd(f, g, nil),
 		newRegionsCmd(f, g, nil),
 		newDiffCmd(f, g, nil),
+		newPlaybookCmd(f, g, nil),
 		newCommentCmd(f),
 	)
 	return root

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regionctl/regionctl/internal/app"
+	"github.com/regionctl/regionctl/internal/playbook"
+)
+
+// playbook runs `regionctl playbook REGION --offline` (or a sign-off) in the repository.
+func (r *testRepo) playbook(req app.SignOffRequest) (*app.PlaybookReport, string, error) {
+	r.t.Helper()
+	ios, out, _ := TestIO(false)
+	f := testFactory(ios, func() time.Time { return time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC) }, nil, nil)
+	req.Playbook.Offline = true
+	opts := &PlaybookOptions{IO: ios, Env: envFor(f, filepath.Join(r.dir, "regions")), Request: req}
+	err := playbookRun(context.Background(), opts)
+	if err != nil {
+		return nil, out.String(), err
+	}
+	ios, jsonOut, _ := TestIO(false)
+	opts.IO, opts.JSON, opts.Request.Step = ios, true, ""
+	if err := playbookRun(context.Background(), opts); err != nil {
+		r.t.Fatal(err)
+	}
+	var rep app.PlaybookReport
+	if err := json.Unmarshal(jsonOut.Bytes(), &rep); err != nil {
+		r.t.Fatal(err)
+	}
+	return &rep, out.String(), nil
+}
+
+func statuses(rep *app.PlaybookReport) map[string]playbook.Status {
+	out := map[string]playbook.Status{}
+	for _, r := range rep.Results {
+		out[r.Step.ID] = r.Status
+	}
+	return out
+}
+
+// The offline walk: the file's checks run, the engine's wait for a backend, and the
+// steps a person judges wait for a sign-off, which the repository keeps.
+func TestPlaybookWalksAndSignsOff(t *testing.T) {
+	r := newTestRepo(t)
+	walk := app.SignOffRequest{Playbook: app.PlaybookRequest{Region: "eu-west-1"}}
+	rep, out, err := r.playbook(walk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := statuses(rep)
+	for step, want := range map[string]playbook.Status{"config": playbook.Pending, "guardrails": playbook.Done, "preview": playbook.Pending, "tags": playbook.Done, "launch": playbook.Pending} {
+		if got[step] != want {
+			t.Errorf("%s: %s, want %s", step, got[step], want)
+		}
+	}
+	if !strings.Contains(out, "next: run with --state URL") || !strings.Contains(out, "next step: Configuration reviewed and valid (config)") {
+		t.Errorf("output:\n%s", out)
+	}
+
+	sign := walk
+	sign.Step, sign.Note, sign.By = "config", "reviewed in #12", "Ana <ana@example.com>"
+	if _, _, err := r.playbook(sign); err != nil {
+		t.Fatalf("--sign config: %v", err)
+	}
+	data, err := os.ReadFile(filepath.Join(r.dir, "playbook", "signoffs", "eu-west-1.yaml"))
+	if err != nil || !strings.Contains(string(data), "by: Ana <ana@example.com>") || !strings.Contains(string(data), "at: 2026-12-02T09:30:00Z") {
+		t.Fatalf("sign-off file: %v\n%s", err, data)
+	}
+	rep, out, _ = r.playbook(walk)
+	if statuses(rep)["config"] != playbook.Done || !strings.Contains(out, "signed off by Ana <ana@example.com> on 2026-12-02 09:30 UTC (reviewed in #12)") {
+		t.Errorf("after the sign-off:\n%s", out)
+	}
+
+	for step, want := range map[string]string{
+		"launch":     `--sign launch: step "preflight" (Preflight clean) is`,
+		"guardrails": "--sign guardrails: regionctl checks that step itself; nothing to sign",
+		"deploy":     "--sign deploy: no such step; the steps are config, preflight",
+	} {
+		bad := walk
+		bad.Step = step
+		if _, _, err := r.playbook(bad); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--sign %s: %v, want %q", step, err, want)
+		}
+	}
+}
+
+func TestPlaybookCmdParsesArgs(t *testing.T) {
+	for _, tt := range []struct{ argv, wantErr string }{
+		{argv: "playbook eu-west-1 --offline --rehearse", wantErr: "--offline skips the engine's steps; --rehearse walks them in a rehearsal: choose one"},
+		{argv: "playbook eu-west-1 --note hi", wantErr: "--note and --by go with --sign STEP"},
+		{argv: "playbook", wantErr: "accepts 1 arg(s), received 0"},
+		{argv: "playbook eu-west-1 --sign config --note ok --state file:///tmp/s"},
+	} {
+		t.Run(tt.argv, func(t *testing.T) {
+			ios, _, _ := TestIO(false)
+			var got *PlaybookOptions
+			g := &Globals{}
+			root := newBareRoot(ios, g)
+			root.AddCommand(newPlaybookCmd(testFactory(ios, time.Now, nil, nil), g, func(o *PlaybookOptions) error { got = o; return nil }))
+			root.SetArgs(strings.Fields(tt.argv))
+			err := root.Execute()
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := got.Request.Playbook; p.Region != "eu-west-1" || p.Engine.StateURL != "file:///tmp/s" || got.Request.Step != "config" || got.Request.Note != "ok" {
+				t.Errorf("parsed %+v", got.Request)
+			}
+		})
+	}
+}
