@@ -75,7 +75,9 @@ func TestWalk(t *testing.T) {
 	checks := map[string]Checker{
 		"validate": func(context.Context) Verdict { return Verdict{OK: true, Detail: "valid"} },
 		"preview":  func(context.Context) Verdict { return Verdict{Skipped: true, Fix: "pass --state URL"} },
-		"tags":     func(context.Context) Verdict { return Verdict{Detail: "no costCenter tag", Fix: "add tags: {costCenter: ...}"} },
+		"tags": func(context.Context) Verdict {
+			return Verdict{Detail: "no costCenter tag", Fix: "add tags: {costCenter: ...}"}
+		},
 	}
 	results := Walk(context.Background(), steps, checks, nil)
 	want := []Status{Pending, Pending, Failed, Pending}
