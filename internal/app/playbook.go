@@ -254,10 +254,14 @@ func (e *Env) healthy(ctx context.Context, req EngineRequest, status func() (*Re
 	if err != nil {
 		return playbook.Verdict{Detail: oneLine(err)}
 	}
+	// The stack's endpoint outputs map each entry to its host name (stacks/region).
 	var hosts []string
-	for _, k := range sortedKeys(outputs) {
-		if s, ok := outputs[k].(string); ok && (strings.HasSuffix(strings.ToLower(k), "endpoint") || strings.HasSuffix(strings.ToLower(k), "dnsname")) {
-			hosts = append(hosts, s)
+	for _, k := range []string{"albDnsNames", "databaseEndpoints", "databaseReaderEndpoints", "cacheEndpoints"} {
+		byEntry, _ := outputs[k].(map[string]any)
+		for _, name := range sortedKeys(byEntry) {
+			if s, ok := byEntry[name].(string); ok && s != "" {
+				hosts = append(hosts, s)
+			}
 		}
 	}
 	var problems []string

@@ -120,3 +120,34 @@ func TestPlaybookCmdParsesArgs(t *testing.T) {
 		})
 	}
 }
+
+// Walked in a rehearsal, the engine's steps read the real state: pending before the
+// region is up, done after.
+func TestE2EPlaybookAfterUp(t *testing.T) {
+	e := newE2E(t)
+	walk := func() map[string]string {
+		t.Helper()
+		code, out, errOut := e.run(context.Background(), "playbook", "eu-west-1", "--rehearse", "--json")
+		if code != ExitOK {
+			t.Fatalf("playbook: exit %d\n%s\n%s", code, out, errOut)
+		}
+		var rep app.PlaybookReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, r := range rep.Results {
+			got[r.Step.ID] = string(r.Status) + ": " + r.Detail
+		}
+		return got
+	}
+	before := walk()
+	if !strings.HasPrefix(before["preview"], "done: the engine plans 144 to create") || !strings.HasPrefix(before["up"], "pending: not deployed yet") {
+		t.Errorf("before up: %v", before)
+	}
+	e.changes(ExitOK, "up", "eu-west-1", "--rehearse", "--yes", "--latency-scale", "0")
+	after := walk()
+	if !strings.HasPrefix(after["up"], "done: deployed (") || !strings.HasPrefix(after["healthy"], "done: ") || !strings.Contains(after["healthy"], "alarms reach https") {
+		t.Errorf("after up: up %q, healthy %q", after["up"], after["healthy"])
+	}
+}
