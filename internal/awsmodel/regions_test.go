@@ -140,3 +140,28 @@ func TestNearestInPrefersArchitectureThenGeneration(t *testing.T) {
 		t.Errorf("got %s, want m5.large (x86 kept)", got)
 	}
 }
+
+// TestQuotasFresh: AWS changes default quotas rarely, but does (the On-Demand vCPU
+// default for new accounts moved twice since 2019).
+func TestQuotasFresh(t *testing.T) {
+	if age := time.Since(QuotasChecked); age > MaxRegionFactsAge {
+		t.Fatalf("the default quotas were checked on %s, %d days ago: refresh internal/awsmodel/quotas.go (see the package doc) and set QuotasChecked",
+			QuotasChecked.Format("2006-01-02"), int(age.Hours()/24))
+	}
+}
+
+func TestQuotasWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, q := range Quotas() {
+		if !strings.HasPrefix(q.Code, "L-") || len(q.Code) != 10 || seen[q.Code] {
+			t.Errorf("quota %q: malformed or duplicated code", q.Code)
+		}
+		seen[q.Code] = true
+		if q.Default <= 0 || q.Source == "" || q.ServiceCode == "" || q.Counts == "" {
+			t.Errorf("quota %s: missing default, source, service code or what it counts", q.Code)
+		}
+	}
+	if q, ok := LookupQuota(QuotaElasticIPs); !ok || q.Default != 5 {
+		t.Errorf("Elastic IPs: %+v", q)
+	}
+}
