@@ -382,6 +382,7 @@ func (g *generator) classes(list, key string, kind Kind) {
 		offered, known := r.Facts.Offered(r.Region, kind, v.Value)
 		if !known {
 			g.factsMissing = true
+			v.LineComment = joinLine(fmt.Sprintf("# kept: regionctl's facts do not say whether %s offers it; check with `regionctl preflight %s`", r.Region, r.Region), v.LineComment)
 			continue
 		}
 		if offered {
@@ -398,10 +399,7 @@ func (g *generator) classes(list, key string, kind Kind) {
 		if r.From == "" {
 			comment = fmt.Sprintf("# the template's %s is not offered in %s", from, r.Region)
 		}
-		if old := strings.TrimSpace(strings.TrimPrefix(v.LineComment, "#")); old != "" {
-			comment += "; " + old
-		}
-		v.Value, v.LineComment = nearest, comment
+		v.Value, v.LineComment = nearest, joinLine(comment, v.LineComment)
 		g.change(field, from, nearest, fmt.Sprintf("%s is not offered in %s; %s is the nearest that is", from, r.Region, nearest))
 	}
 }
@@ -518,6 +516,14 @@ func (g *generator) templateWaivers() {
 		}
 	}
 	g.change("waivers", "", "ha.alarm-endpoint until "+expires, "the template cannot know your paging endpoint: add alarms.https and remove the waiver")
+}
+
+// joinLine puts a new line comment before an old one, on the same line.
+func joinLine(comment, old string) string {
+	if old := strings.TrimSpace(strings.TrimPrefix(old, "#")); old != "" {
+		return comment + "; " + old
+	}
+	return comment
 }
 
 func joinComments(a, b string) string {
