@@ -47,7 +47,7 @@ type NewResult struct {
 // all. Every refusal is a ConfigError (exit 4) naming the fix.
 func (e *Env) New(ctx context.Context, req NewRequest) (*NewResult, error) {
 	if req.Facts == nil {
-		req.Facts = awsFacts{}
+		req.Facts = scaffold.AWSFacts{}
 	}
 	j, err := spec.LoadJurisdictions(filepath.Join(e.RegionsDir, spec.JurisdictionsFile))
 	if err != nil {

@@ -5,8 +5,8 @@ import "slices"
 // fakeFacts answers from tables; a region missing from azs is not known.
 type fakeFacts struct {
 	azs     map[string][]string
-	offered map[Kind][]string          // offered in every known region
-	nearest map[string]string          // class → nearest
+	offered map[Kind][]string // offered in every known region
+	nearest map[string]string // class → nearest
 }
 
 func (f fakeFacts) AZs(region string) ([]string, bool) {

@@ -139,6 +139,8 @@ type generator struct {
 	// srcRegion and srcJurisdiction are the source's (the template's placeholders).
 	srcRegion, srcJurisdiction string
 	factsMissing               bool
+	// trailing are comments about keys left out at the end of the file.
+	trailing []string
 }
 
 func (g *generator) change(field, from, to, why string) {
@@ -177,6 +179,10 @@ func (g *generator) run() error {
 		g.drop("waivers", "waivers of "+r.From+" were decisions about that region; review this region's own findings with `regionctl plan "+r.Region+"`")
 	} else {
 		g.templateWaivers()
+	}
+	if len(g.trailing) > 0 && len(g.root.Content) >= 2 {
+		last := g.root.Content[len(g.root.Content)-2]
+		last.FootComment = joinComments(last.FootComment, strings.Join(g.trailing, "\n"))
 	}
 	if g.factsMissing {
 		g.note("regionctl's facts do not cover %s: classes and zones were kept as they are; run `regionctl preflight %s` before the first up", r.Region, r.Region)
@@ -498,7 +504,7 @@ func (g *generator) drop(key, why string) {
 	if next != nil {
 		next.HeadComment = joinComments(msg, next.HeadComment)
 	} else {
-		g.root.Content[len(g.root.Content)-2].FootComment = joinComments(g.root.Content[len(g.root.Content)-2].FootComment, msg)
+		g.trailing = append(g.trailing, msg)
 	}
 	g.change(key, fmt.Sprintf("%d %s", len(v.Content), plural(len(v.Content), "entry", "entries")), "", why)
 }
