@@ -15,4 +15,26 @@
 //     AWS published, move Recommended to the release new regions should use;
 //   - set EngineVersionsChecked to the day you did it and run
 //     go test ./internal/awsmodel/ ./internal/spec/ ./stacks/...
+//
+// Refreshing the region facts (regions_table.go, vcpus.go; RegionFactsChecked, at most
+// MaxRegionFactsAge old):
+//   - opt-in and zones, per region R, with credentials of an account created recently
+//     (older accounts map names to ids differently in the oldest regions):
+//     aws ec2 describe-regions --all-regions --query 'Regions[].[RegionName,OptInStatus]'
+//     aws ec2 describe-availability-zones --region R --query 'AvailabilityZones[?ZoneType==`availability-zone`].[ZoneName,ZoneId]'
+//   - instance types, per zone id (a family must be in every zone a region uses):
+//     aws ec2 describe-instance-type-offerings --region R --location-type availability-zone-id --query 'InstanceTypeOfferings[].[Location,InstanceType]'
+//   - Aurora classes:
+//     aws rds describe-orderable-db-instance-options --region R --engine aurora-mysql --query 'OrderableDBInstanceOptions[].DBInstanceClass'
+//     (and --engine aurora-postgresql), or the pages in srcAur;
+//   - ElastiCache node types: the "Supported node types by AWS Region" page (srcEC), or
+//     aws elasticache describe-reserved-cache-nodes-offerings --region R --query 'ReservedCacheNodesOfferings[].CacheNodeType'
+//   - move a region to the class row the output supports (classesAll, classesGen7,
+//     classesGen6) or give it its own row; put in Missing only what a source says is
+//     absent; set RegionFactsChecked and run go test ./internal/awsmodel/ ./internal/app/.
+//     `regionctl preflight R --live` asks the same questions of one account.
+//
+// Refreshing the default quotas (quotas.go, QuotasChecked): the Service Quotas console
+// or aws service-quotas get-aws-default-service-quota --service-code ec2 --quota-code L-...
+// for each code in the table; the pages in each entry's Source.
 package awsmodel

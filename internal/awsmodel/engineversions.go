@@ -137,8 +137,8 @@ const (
 	// Unknown: the catalog cannot tell (an engine or release it does not list, likely
 	// newer than the catalog); AWS decides.
 	Unknown Status = iota
-	// Offered: AWS creates it and standard support is not ending within NearEndOfSupport.
-	Offered
+	// VersionOffered: AWS creates it and standard support is not ending within NearEndOfSupport.
+	VersionOffered
 	// Ending: offered, but standard support ends within NearEndOfSupport.
 	Ending
 	// PastStandardSupport: AWS still runs it, for Extended Support charges, and will
@@ -168,7 +168,7 @@ func (v Verdict) Creatable() bool { return v.Status != Deprecated && v.Status !=
 func EngineVersion(engine, version string, at time.Time) Verdict {
 	v := Verdict{Status: judge(engine, version, at)}
 	v.EndOfStandardSupport = endOfSupport(engine, version)
-	if v.Status != Offered && v.Status != Unknown {
+	if v.Status != VersionOffered && v.Status != Unknown {
 		v.Nearest = Nearest(engine, version, at)
 	}
 	return v
@@ -202,7 +202,7 @@ func judge(engine, version string, at time.Time) Status {
 	case !listed:
 		return Unknown
 	}
-	return Offered
+	return VersionOffered
 }
 
 // Nearest is the offered release to move to from version: in the same major the first

@@ -41,7 +41,7 @@ func TestCatalogWellFormed(t *testing.T) {
 		}
 		if r.Recommended {
 			recommended[r.Engine]++
-			if got := EngineVersion(r.Engine, r.Version, EngineVersionsChecked); got.Status != Offered {
+			if got := EngineVersion(r.Engine, r.Version, EngineVersionsChecked); got.Status != VersionOffered {
 				t.Errorf("recommended %s %s has status %d on the check day, want offered", r.Engine, r.Version, got.Status)
 			}
 		}
@@ -61,7 +61,7 @@ func TestEngineVersion(t *testing.T) {
 		status          Status
 		nearest         string
 	}{
-		{AuroraMySQL, "8.0.mysql_aurora.3.10.3", checked, Offered, ""},
+		{AuroraMySQL, "8.0.mysql_aurora.3.10.3", checked, VersionOffered, ""},
 		{AuroraMySQL, "8.0.mysql_aurora.3.05.2", checked, Deprecated, "8.0.mysql_aurora.3.08.2"},
 		{AuroraMySQL, "8.0.mysql_aurora.3.07.1", checked, Deprecated, "8.0.mysql_aurora.3.08.2"},
 		{AuroraMySQL, "8.0.mysql_aurora.3.02.0", checked, NotOffered, "8.0.mysql_aurora.3.04.4"},
@@ -69,11 +69,11 @@ func TestEngineVersion(t *testing.T) {
 		{AuroraMySQL, "8.0.mysql_aurora.3.13.0", checked, Unknown, ""}, // newer than the catalog
 		{AuroraMySQL, "5.7.mysql_aurora.2.12.5", checked, PastStandardSupport, "8.0.mysql_aurora.3.04.4"},
 		{AuroraMySQL, "5.6.mysql_aurora.1.23.4", checked, NotOffered, "8.0.mysql_aurora.3.04.4"},
-		{AuroraPostgreSQL, "16.10", checked, Offered, ""},
+		{AuroraPostgreSQL, "16.10", checked, VersionOffered, ""},
 		{AuroraPostgreSQL, "16.12", checked, Unknown, ""}, // majors not complete: AWS decides
 		{AuroraPostgreSQL, "12.22", checked, PastStandardSupport, "14.19"},
-		{Redis, "7.1", checked, Offered, ""},
-		{Redis, "6.2", day("2026-06-01"), Offered, ""},
+		{Redis, "7.1", checked, VersionOffered, ""},
+		{Redis, "6.2", day("2026-06-01"), VersionOffered, ""},
 		{Redis, "6.2", checked, Ending, "7.0"},
 		{Redis, "6.x", checked, Ending, "7.0"},
 		{Redis, "6.2", day("2027-01-31"), PastStandardSupport, "7.0"},
@@ -81,7 +81,7 @@ func TestEngineVersion(t *testing.T) {
 		{Redis, "5.0.5", checked, Deprecated, "7.0"},
 		{Redis, "7.2", checked, NotOffered, "7.1"}, // Redis OSS stops at 7.1; 7.2 is Valkey
 		{Redis, "3.2.10", checked, NotOffered, "7.0"},
-		{Valkey, "8.0", checked, Offered, ""},
+		{Valkey, "8.0", checked, VersionOffered, ""},
 		{"mysql", "8.0.35", checked, Unknown, ""},
 		{AuroraMySQL, "garbage", checked, Unknown, ""},
 	}

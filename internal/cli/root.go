@@ -38,6 +38,7 @@ func NewRootCmdWith(f *Factory, g *Globals) *cobra.Command {
 		newDiffCmd(f, g, nil),
 		newPlaybookCmd(f, g, nil),
 		newCommentCmd(f),
+		newNewCmd(f, g, nil),
 	)
 	return root
 }
