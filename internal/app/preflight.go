@@ -345,7 +345,7 @@ func (c *checker) quotas(m manifest.Region) error {
 		ask := fmt.Sprintf("ask for more with Service Quotas code %s (aws service-quotas request-service-quota-increase --service-code %s --quota-code %s --desired-value N --region %s)", q.Code, q.ServiceCode, q.Code, c.r.Region)
 		name := "quota " + q.Name
 		if q.Counts == "vCPU" {
-			c.vcpus(q, a.Value, where, ask)
+			c.vcpus(q, a.Value, a.Applied, where, ask)
 			continue
 		}
 		need, unit, field := count[q.Counts], "", quotaField(q.Counts)
@@ -376,7 +376,7 @@ func quotaField(typ string) string {
 	return "network"
 }
 
-func (c *checker) vcpus(q awsmodel.Quota, value int, where, ask string) {
+func (c *checker) vcpus(q awsmodel.Quota, value int, applied bool, where, ask string) {
 	desired, most := 0, 0
 	var unknown []string
 	for _, s := range c.r.Servers {
@@ -398,6 +398,10 @@ func (c *checker) vcpus(q awsmodel.Quota, value int, where, ask string) {
 	ch := PreflightCheck{Name: "quota " + q.Name, Status: CheckOK,
 		Detail: fmt.Sprintf("the fleets need %d vCPUs at desired capacity, %d at max (%s) of %d (%s)", desired, most, q.Code, value, where)}
 	switch {
+	case desired > value && !applied:
+		// AWS documents no fixed default for new accounts: warn, and let --live decide.
+		ch.Status, ch.Fix = CheckWarn, ask
+		ch.Detail = fmt.Sprintf("the fleets need %d vCPUs at desired capacity (%d at max); a new account may have as little as %d (%s; %s); --live reads this account's", desired, most, value, q.Code, q.Note)
 	case desired > value:
 		ch.Status, ch.Fix = CheckFail, ask
 		ch.Detail = fmt.Sprintf("the fleets need %d vCPUs at desired capacity (%d at max); %s (%s; %s)", desired, most, where, q.Code, q.Note)
