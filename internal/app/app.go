@@ -67,6 +67,9 @@ type Env struct {
 	// NewProgress starts a progress display for the regions; nil shows none.
 	NewProgress func(regions []string) Progress
 	Prompt      Prompter
+	// LiveSource asks the account what it offers a region (preflight --live); nil
+	// when the build has none.
+	LiveSource func(ctx context.Context, region string) (RegionSource, error)
 }
 
 // EngineRequest is what an engine command asks for.

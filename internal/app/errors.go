@@ -145,12 +145,13 @@ func leafCode(err error) int {
 	var gate *GateError
 	var denied *PolicyDeniedError
 	var pending *ChangesPendingError
+	var preflight *PreflightFailedError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled
 	case errors.As(err, &denied):
 		return ExitPolicyViolation
-	case errors.As(err, &problems), errors.As(err, &config):
+	case errors.As(err, &problems), errors.As(err, &config), errors.As(err, &preflight):
 		return ExitInvalidConfig
 	case errors.As(err, &pending):
 		return ExitChangesPending

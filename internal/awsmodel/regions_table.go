@@ -162,4 +162,10 @@ var regionTable = map[string]regionRow{
 	"me-central-1": {optIn: true, azs: abc("me-central-1", "mec1")},
 	"il-central-1": {optIn: true, azs: abc("il-central-1", "ilc1")},
 	"af-south-1":   {optIn: true, azs: abc("af-south-1", "afs1")},
+
+	// In aws-sdk-go-v2 v1.48.0's partitions.json; opt-in by AWS's rule. Three zones,
+	// named a-c with ids by AWS's naming rule, as every region launched since 2019 has:
+	// not checked against an account.
+	"me-west-1": {optIn: true, azs: abc("me-west-1", "mew1")},
+	"sa-west-1": {optIn: true, azs: abc("sa-west-1", "saw1")},
 }

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"time"
 
 	"github.com/regionctl/regionctl/internal/app"
+	"github.com/regionctl/regionctl/internal/awslive"
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/report"
 )
@@ -17,11 +19,13 @@ type Factory struct {
 	Getenv    func(string) string
 	Planner   app.Planner
 	NewRunner func(engine.Settings) (app.Runner, error)
+	// LiveSource asks an AWS account what it offers a region (preflight --live).
+	LiveSource func(ctx context.Context, region string) (app.RegionSource, error)
 }
 
 // NewFactory is the factory of a real run.
 func NewFactory(ios *IOStreams) *Factory {
-	return &Factory{IO: ios, Now: time.Now, Getenv: os.Getenv, Planner: engine.Offline{}, NewRunner: realRunner}
+	return &Factory{IO: ios, Now: time.Now, Getenv: os.Getenv, Planner: engine.Offline{}, NewRunner: realRunner, LiveSource: awslive.New}
 }
 
 // realRunner finds the Pulumi CLI and builds the Automation API runner.
@@ -47,7 +51,8 @@ func (f *Factory) Env(g *Globals) *app.Env {
 			f.IO.setNotice(p.Note)
 			return stopping{p, f.IO}
 		},
-		Prompt: f.IO,
+		Prompt:     f.IO,
+		LiveSource: f.LiveSource,
 	}
 }
 

@@ -35,6 +35,7 @@ func NewRootCmdWith(f *Factory, g *Globals) *cobra.Command {
 		newOutputsCmd(f, g, nil),
 		newStatusCmd(f, g, nil),
 		newRegionsCmd(f, g, nil),
+		newPreflightCmd(f, g, nil),
 		newDiffCmd(f, g, nil),
 		newPlaybookCmd(f, g, nil),
 		newCommentCmd(f),

@@ -51,7 +51,7 @@ func TestLoadDirEdgeCases(t *testing.T) {
 			// A broken jurisdictions file is reported once, not on every region.
 			name:  "broken jurisdictions",
 			files: map[string]string{"jurisdictions.yaml": "eu: [eu-west-9]\n", "eu-west-1.yaml": minimalEUWest1},
-			want:  `DIR/jurisdictions.yaml:1:6: eu[0]: "eu-west-9" is not an AWS region (not in the region list of aws-sdk-go-v2 v1.47.7); did you mean "eu-west-1", "eu-west-2" or "eu-west-3"?`,
+			want:  `DIR/jurisdictions.yaml:1:6: eu[0]: "eu-west-9" is not an AWS region (not in the region list of aws-sdk-go-v2 v1.48.0); did you mean "eu-west-1", "eu-west-2" or "eu-west-3"?`,
 		},
 		{
 			name:  "missing jurisdictions",
