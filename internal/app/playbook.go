@@ -25,6 +25,8 @@ type PlaybookRequest struct {
 	// Offline skips them (they stay pending).
 	Engine  EngineRequest
 	Offline bool
+	// Live makes the preflight ask the account (Preflight's live).
+	Live bool
 }
 
 // PlaybookReport is the playbook walked for one region.
@@ -179,6 +181,30 @@ func (e *Env) playbookChecks(req PlaybookRequest) map[string]playbook.Checker {
 				return playbook.Verdict{Detail: oneLine(err), Fix: fmt.Sprintf("regionctl validate %s", id)}
 			}
 			return playbook.Verdict{OK: true, Detail: "the region file is valid"}
+		},
+		"preflight": func(ctx context.Context) playbook.Verdict {
+			p, err := e.Preflight(ctx, id, req.Live)
+			var failed *PreflightFailedError
+			if err != nil && !errors.As(err, &failed) {
+				return playbook.Verdict{Detail: oneLine(err), Fix: fmt.Sprintf("regionctl preflight %s", id)}
+			}
+			var fails, warns []string
+			for _, c := range p.Checks {
+				switch c.Status {
+				case CheckFail:
+					fails = append(fails, c.Name+": "+c.Detail)
+				case CheckWarn:
+					warns = append(warns, c.Name)
+				}
+			}
+			if len(fails) > 0 {
+				return playbook.Verdict{Detail: fmt.Sprintf("%d failed: %s", len(fails), strings.Join(fails, "; ")), Fix: fmt.Sprintf("regionctl preflight %s names each fix", id)}
+			}
+			detail := fmt.Sprintf("%d checks pass against %s", len(p.Checks), p.Source)
+			if len(warns) > 0 {
+				detail += fmt.Sprintf(" (%d warnings: %s)", len(warns), strings.Join(warns, ", "))
+			}
+			return playbook.Verdict{OK: true, Detail: detail}
 		},
 		"guardrails": func(ctx context.Context) playbook.Verdict {
 			planned, err := e.Plan(ctx, []string{id})

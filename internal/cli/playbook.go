@@ -55,6 +55,7 @@ func newPlaybookCmd(f *Factory, g *Globals, runF func(*PlaybookOptions) error) *
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Request.Playbook.Offline, "offline", false, "skip the steps that need the state backend (they stay pending)")
 	fl.BoolVar(&opts.Request.Playbook.Engine.Rehearse, "rehearse", false, "walk the engine's steps against the rehearsal (no cloud)")
+	fl.BoolVar(&opts.Request.Playbook.Live, "live", false, "the preflight asks the account (credentials), as preflight --live")
 	fl.StringVar(&opts.Request.Step, "sign", "", "record `STEP` as done by you (once its check passes and the steps before it are done)")
 	fl.StringVar(&opts.Request.Note, "note", "", "with --sign: what was decided or checked (who reviewed, the features off at launch, the rollback time)")
 	fl.StringVar(&opts.Request.By, "by", "", "with --sign: who signs (default: the git identity of the checkout)")
