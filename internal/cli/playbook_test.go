@@ -151,3 +151,27 @@ func TestE2EPlaybookAfterUp(t *testing.T) {
 		t.Errorf("after up: up %q, healthy %q", after["up"], after["healthy"])
 	}
 }
+
+// The new-region path of issue 10, end to end in a rehearsal: scaffold Tokyo from
+// Ireland, then validate, preflight, plan and up with no hand edits; the playbook
+// walks it with its real state.
+func TestE2ENewRegionFromScaffoldToUp(t *testing.T) {
+	e := newE2E(t)
+	for _, args := range [][]string{
+		{"new", "ap-northeast-1", "--jurisdiction", "jp", "--from", "eu-west-1"},
+		{"validate", "ap-northeast-1"},
+		{"preflight", "ap-northeast-1"},
+		{"plan", "ap-northeast-1"},
+	} {
+		e.mustRun(nil, ExitOK, args...)
+	}
+	if c := e.changes(ExitOK, "up", "ap-northeast-1", "--rehearse", "--yes", "--latency-scale", "0")["ap-northeast-1"]; c.Create < 100 {
+		t.Fatalf("up of the new region: %+v", c)
+	}
+	out, _ := e.mustRun(nil, ExitOK, "playbook", "ap-northeast-1", "--rehearse")
+	for _, want := range []string{"✓ done     Preflight clean", "✓ done     Infrastructure up: deployed", "✓ done     Outputs healthy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("playbook lacks %q:\n%s", want, out)
+		}
+	}
+}
