@@ -39,10 +39,14 @@ func Of(m manifest.Region) (Estimate, error) {
 	return e, nil
 }
 
-// Minutes shows a duration as whole minutes, at least one: 14 min.
+// Minutes shows a duration as whole minutes (14 min), or seconds under a minute and a
+// half (5 s): an estimate is no more precise than that.
 func Minutes(d Duration) string {
-	m := int((time.Duration(d) + 30*time.Second) / time.Minute)
-	return fmt.Sprintf("%d min", max(m, 1))
+	t := time.Duration(d)
+	if t < 90*time.Second {
+		return fmt.Sprintf("%d s", int(t/time.Second))
+	}
+	return fmt.Sprintf("%d min", int((t+30*time.Second)/time.Minute))
 }
 
 // Short shows a step's time: 4m, 90s.
