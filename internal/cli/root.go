@@ -37,6 +37,7 @@ func NewRootCmdWith(f *Factory, g *Globals) *cobra.Command {
 		newRegionsCmd(f, g, nil),
 		newDiffCmd(f, g, nil),
 		newCommentCmd(f),
+		newFeaturesCmd(f, g, nil),
 	)
 	return root
 }
