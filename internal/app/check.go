@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 
+	"github.com/regionctl/regionctl/internal/estimate"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/policy"
 	"github.com/regionctl/regionctl/internal/spec"
@@ -51,10 +52,12 @@ func (e *Env) Check(regions []*spec.Region, manifests []manifest.Region) ([]poli
 	return reports, nil
 }
 
-// Planned is an offline plan with its guardrail reports.
+// Planned is an offline plan with its guardrail reports and, per manifest, its
+// estimate.
 type Planned struct {
 	Manifests []manifest.Region
 	Reports   []policy.Report
+	Estimates []estimate.Estimate
 }
 
 // Plan plans the named regions offline and checks them. A region whose program
@@ -72,10 +75,19 @@ func (e *Env) Plan(ctx context.Context, ids []string) (*Planned, error) {
 			out.Manifests = append(out.Manifests, m)
 		}
 	}
+	var estErrs []error
+	for _, m := range out.Manifests {
+		est, err := Estimate(m)
+		if err != nil {
+			estErrs = append(estErrs, err)
+			continue
+		}
+		out.Estimates = append(out.Estimates, est)
+	}
 	if out.Reports, err = e.Check(regions, out.Manifests); err != nil {
 		return out, err
 	}
-	return out, errors.Join(planErr, denials(out.Reports))
+	return out, errors.Join(planErr, errors.Join(estErrs...), denials(out.Reports))
 }
 
 // denials joins the PolicyDeniedError of every report that blocks.

@@ -136,6 +136,7 @@ func (e *Env) Diff(ctx context.Context, req DiffRequest) (*review.Review, error)
 	for _, d := range diffs {
 		r := review.FromDiff(d, judged[d.Name], policy.Entries(d))
 		r.New = !inBase[d.Name]
+		r.Cost = costOfChange(bases[d.Name], heads[d.Name])
 		out.Regions = append(out.Regions, r)
 	}
 	for _, err := range Leaves(headErr) {

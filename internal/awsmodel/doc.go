@@ -37,4 +37,33 @@
 // Refreshing the default quotas (quotas.go, QuotasChecked): the Service Quotas console
 // or aws service-quotas get-aws-default-service-quota --service-code ec2 --quota-code L-...
 // for each code in the table; the pages in each entry's Source.
+//
+// Refreshing the price table (prices.go; TestPricesAreFresh asks after MaxPriceAge):
+//   - read the AWS Price List Bulk API's offer files, no credentials needed: the index
+//     https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/index.json names each
+//     service's regional index (offers/v1.0/aws/<service>/current/region_index.json),
+//     which names one offer file per region, e.g.
+//     https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/eu-west-1/index.json
+//     (large: hundreds of MB for EC2). Services: AmazonEC2 (instances: operatingSystem
+//     Linux, tenancy Shared, preInstalledSw NA, capacitystatus Used; NAT gateway and
+//     public IPv4 are productFamily "NAT Gateway" and "VPC" / usagetype PublicIPv4),
+//     AmazonRDS (databaseEngine "Aurora MySQL", deploymentOption Single-AZ, the
+//     instance and "Database Storage" / "System Operation" products), AmazonElastiCache
+//     (cacheEngine Redis), AWSELB (productFamily "Load Balancer-Application"),
+//     AmazonVPC (VpcEndpoint usage), awskms, AmazonCloudWatch (Alarm);
+//     the OnDemand term's pricePerUnit.USD is the figure.
+//   - or, with credentials (the Price List query API answers only in us-east-1,
+//     ap-south-1 and eu-central-1):
+//     aws pricing get-products --region us-east-1 --service-code AmazonEC2 \
+//     --filters Type=TERM_MATCH,Field=instanceType,Value=m6i.large \
+//     Type=TERM_MATCH,Field=regionCode,Value=eu-west-1 \
+//     Type=TERM_MATCH,Field=operatingSystem,Value=Linux Type=TERM_MATCH,Field=tenancy,Value=Shared \
+//     Type=TERM_MATCH,Field=preInstalledSw,Value=NA Type=TERM_MATCH,Field=capacitystatus,Value=Used
+//   - update the figures (a family's .large price; sizes follow in proportion), clear a
+//     region's Unverified note once its figures come from the offer files, add a region
+//     before its first plan (an estimate says "no prices for REGION" until then);
+//   - set PricesChecked to the day you did it and run go test ./internal/awsmodel/ ./internal/estimate/
+//
+// The creation times (latency.go) are refreshed from their sources the same way, with
+// CreationTimesChecked.
 package awsmodel

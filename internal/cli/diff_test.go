@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/regionctl/regionctl/internal/app"
+	"github.com/regionctl/regionctl/internal/awsmodel"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/review"
 	"github.com/regionctl/regionctl/internal/testutil"
@@ -294,5 +296,25 @@ func TestCommentMerge(t *testing.T) {
 	}
 	if none, _ := os.ReadFile(md); !strings.Contains(string(none), "no region touched") {
 		t.Errorf("no results:\n%s", none)
+	}
+}
+
+// One more web server is one more m6i.large a month: the review carries the cost of
+// both sides and the comment's summary shows the change.
+func TestDiffShowsTheMonthlyCostChange(t *testing.T) {
+	r := newTestRepo(t)
+	r.edit("regions/eu-west-1.yaml", "    min: 3\n", "    min: 4\n")
+	rv, out, err := r.diff(ReviewOutputs{})
+	if err != nil {
+		t.Fatalf("diff: %v\n%s", err, out)
+	}
+	c := rv.Regions[0].Cost
+	p, _ := awsmodel.PricesFor("eu-west-1")
+	want := math.Round(p.EC2["m6i.large"]*awsmodel.HoursPerMonth*100) / 100
+	if c == nil || c.Delta != want || math.Abs(c.Head-c.Base-c.Delta) > 0.005 {
+		t.Fatalf("cost %+v, want a delta of $%v (one m6i.large)", c, want)
+	}
+	if !strings.Contains(out, "; monthly +$78 (") {
+		t.Errorf("output:\n%s", out)
 	}
 }

@@ -3,11 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/regionctl/regionctl/internal/app"
+	"github.com/regionctl/regionctl/internal/awsmodel"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/spec"
 )
@@ -93,8 +95,10 @@ func TestPlanRunText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The tree, then the guardrail findings, which plan always prints.
-		want := "eu-west-1: 1 resource\n└─ aws:iam/role:Role r\n\neu-west-1: passes every guardrail\n"
+		// The tree, then the guardrail findings, which plan always prints, then the estimate.
+		want := "eu-west-1: 1 resource\n└─ aws:iam/role:Role r\n\neu-west-1: passes every guardrail\n" +
+			"\nestimate (typical creation times, on-demand list prices):\n" +
+			"  eu-west-1: first up ≈ 5 s (critical path: iam.Role r (5s)); monthly ≈ $0 at desired, $0 at max capacity (prices " + awsmodel.PricesChecked.Format("2006-01-02") + ")\n"
 		if out.String() != want {
 			t.Errorf("tty=%v: stdout = %q, want %q", tty, out.String(), want)
 		}
@@ -149,7 +153,38 @@ func TestJSONIsDeterministicThroughCommand(t *testing.T) {
 		}
 		return out.Bytes()
 	}
-	if a, b := run(), run(); !bytes.Equal(a, b) {
+	a, b := run(), run()
+	if !bytes.Equal(a, b) {
 		t.Error("two runs gave different JSON")
+	}
+	// Each region carries its estimate next to the members of the contract.
+	var doc struct {
+		Regions []map[string]json.RawMessage `json:"regions"`
+	}
+	if err := json.Unmarshal(a, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range doc.Regions {
+		for _, key := range []string{"name", "resources", "policy", "waivers", "estimate"} {
+			if _, ok := r[key]; !ok {
+				t.Errorf("region has no %q member", key)
+			}
+		}
+		var est struct {
+			FirstUp struct {
+				Seconds      int               `json:"seconds"`
+				CriticalPath []json.RawMessage `json:"criticalPath"`
+			} `json:"firstUp"`
+			Monthly *struct {
+				Desired float64 `json:"desired"`
+			} `json:"monthly"`
+		}
+		if err := json.Unmarshal(r["estimate"], &est); err != nil {
+			t.Fatal(err)
+		}
+		// A bare queue: one API call, and nothing the table prices by the hour.
+		if est.FirstUp.Seconds != 2 || len(est.FirstUp.CriticalPath) != 1 || est.Monthly == nil || est.Monthly.Desired != 0 {
+			t.Errorf("estimate %s", r["estimate"])
+		}
 	}
 }

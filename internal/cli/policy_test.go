@@ -191,7 +191,8 @@ func TestPolicySCPRun(t *testing.T) {
 	}
 }
 
-// TestPlanRunGuardrails: plan prints the tree, then the findings, and exits 3.
+// TestPlanRunGuardrails: plan prints the tree, then the findings, then the estimate,
+// and exits 3.
 func TestPlanRunGuardrails(t *testing.T) {
 	ios, out, _ := TestIO(false)
 	f := testFactory(ios, policyDay, fakePlanner{}, nil)
@@ -200,7 +201,7 @@ func TestPlanRunGuardrails(t *testing.T) {
 		t.Fatalf("exit code %d, want %d", code, ExitPolicyViolation)
 	}
 	if !strings.HasPrefix(out.String(), "eu-west-1: 1 resource\n└─ aws:sqs/queue:Queue q\n\nDENY blast.protected eu-west-1 region: ") ||
-		!strings.HasSuffix(out.String(), "\neu-west-1: 3 denied, 0 warnings, 0 waived\n") {
+		!strings.Contains(out.String(), "\neu-west-1: 3 denied, 0 warnings, 0 waived\n\nestimate (") {
 		t.Errorf("stdout =\n%s", out.String())
 	}
 

@@ -40,6 +40,7 @@ func NewRootCmdWith(f *Factory, g *Globals) *cobra.Command {
 		newPlaybookCmd(f, g, nil),
 		newCommentCmd(f),
 		newNewCmd(f, g, nil),
+		newFeaturesCmd(f, g, nil),
 	)
 	return root
 }

@@ -68,6 +68,7 @@ func PlanRegion(r *spec.Region) (manifest.Region, error) {
 			RetainOnDelete: reg.RetainOnDelete,
 			Inputs:         manifest.Plain(reg.Inputs),
 			ID:             reg.ID,
+			DependsOn:      reg.Dependencies,
 			InputDeps:      reg.InputDependencies,
 			Computed:       reg.Computed,
 		})

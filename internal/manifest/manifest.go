@@ -31,6 +31,9 @@ type Resource struct {
 	// attributes it computed (arn, endpoints): how a diff finds what refers to a
 	// resource it replaces.
 	ID string `json:"id,omitempty"`
+	// DependsOn are every resource it waits for: those its inputs come from and
+	// those named by an explicit pulumi.DependsOn (InputDeps tell the two apart).
+	DependsOn []string `json:"dependsOn,omitempty"`
 	// InputDeps are, per input, the resources its value comes from.
 	InputDeps map[string][]string `json:"inputDeps,omitempty"`
 	Computed  map[string]string   `json:"computed,omitempty"`

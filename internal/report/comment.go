@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
+	"github.com/regionctl/regionctl/internal/estimate"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/policy"
 	"github.com/regionctl/regionctl/internal/review"
@@ -152,14 +154,14 @@ func commentHead(rv *review.Review, regions []review.Region, most int) string {
 	b.WriteString(provenance(rv) + "\n")
 
 	if len(regions) > 0 {
-		b.WriteString("\n| region | create | update | replace | delete | guardrails | blocked |\n| --- | ---: | ---: | ---: | ---: | --- | --- |\n")
+		b.WriteString("\n| region | create | update | replace | delete | monthly Δ | guardrails | blocked |\n| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |\n")
 		for _, r := range regions {
 			c := r.Changes
 			name := "`" + r.Name + "`"
 			if r.New {
 				name += " (new)"
 			}
-			fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s |\n", name, c.Create, c.Update, loud(c.Replace), loud(c.Delete), verdict(r), cell(blockedBy(r)))
+			fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s | %s |\n", name, c.Create, c.Update, loud(c.Replace), loud(c.Delete), costDelta(r.Cost), verdict(r), cell(blockedBy(r)))
 		}
 	}
 	if len(rv.Teardown) > 0 {
@@ -176,6 +178,18 @@ func commentHead(rv *review.Review, regions []review.Region, most int) string {
 		b.WriteString("\n### Changes by region\n\n")
 	}
 	return b.String()
+}
+
+// costDelta is the change of the monthly cost at desired capacity, to the dollar:
+// +$412, −$35, $0; – when it was not estimated.
+func costDelta(c *review.Cost) string {
+	switch {
+	case c == nil:
+		return "–"
+	case math.Round(c.Delta) >= 1:
+		return "+" + estimate.Dollars(c.Delta)
+	}
+	return estimate.Dollars(c.Delta)
 }
 
 func provenance(rv *review.Review) string {
@@ -401,8 +415,8 @@ func ReviewText(w io.Writer, rv *review.Review) error {
 			fmt.Fprintf(&b, "%s: not diffed: %s\n", r.Name, r.Error)
 			continue
 		}
-		fmt.Fprintf(&b, "%s: %d to create, %d to update, %d to replace, %d to delete; guardrails: %s\n",
-			r.Name, c.Create, c.Update, c.Replace, c.Delete, strings.TrimLeft(verdict(r), "✅❌⚠️ "))
+		fmt.Fprintf(&b, "%s: %d to create, %d to update, %d to replace, %d to delete; guardrails: %s%s\n",
+			r.Name, c.Create, c.Update, c.Replace, c.Delete, strings.TrimLeft(verdict(r), "✅❌⚠️ "), costText(r.Cost))
 		if r.New {
 			fmt.Fprintf(&b, "  a new region: every resource is created\n")
 			continue
@@ -434,6 +448,14 @@ func ReviewText(w io.Writer, rv *review.Review) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// costText is the monthly cost line of a region in ReviewText.
+func costText(c *review.Cost) string {
+	if c == nil {
+		return ""
+	}
+	return fmt.Sprintf("; monthly %s (%s → %s at desired capacity)", costDelta(c), estimate.Dollars(c.Base), estimate.Dollars(c.Head))
 }
 
 // plainValue is value without Markdown.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/regionctl/regionctl/internal/awsmodel"
 	"github.com/regionctl/regionctl/internal/engine"
+	"github.com/regionctl/regionctl/internal/estimate"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/policy"
 	"github.com/regionctl/regionctl/internal/review"
@@ -45,7 +46,17 @@ func reviewed(t *testing.T, change func(r *spec.Region)) review.Region {
 	}
 	d := manifest.Diff(before, after, awsmodel.ReplacesPlain)
 	day := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
-	return review.FromDiff(d, policy.Evaluate(&head, j, d, day), policy.Entries(d))
+	r := review.FromDiff(d, policy.Evaluate(&head, j, d, day), policy.Entries(d))
+	b, err := estimate.CostOf(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := estimate.CostOf(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Cost = review.NewCost(b.Desired, h.Desired, h.PricesChecked)
+	return r
 }
 
 func engineChange(r *spec.Region) {
@@ -109,6 +120,45 @@ func TestCommentTrimsAFiftyRegionChange(t *testing.T) {
 		t.Error("the full text lost a region's details")
 	}
 	golden(t, "comment-50.md", []byte(comment))
+}
+
+// The summary shows each region's monthly cost change at desired capacity, to the
+// dollar, and – where it was not estimated; ReviewText says it with both totals.
+func TestCommentMonthlyDelta(t *testing.T) {
+	row := func(name string, c *review.Cost) review.Region {
+		return review.Region{Name: name, Resources: []manifest.Resource{}, Cost: c}
+	}
+	rv := &review.Review{Source: "diff", Base: "main", BaseCommit: "abc", Regions: []review.Region{
+		row("ap-southeast-2", review.NewCost(2000, 2412.4, "2026-12-02")),
+		row("eu-west-1", review.NewCost(2037.59, 2002.2, "2026-12-02")),
+		row("us-east-1", review.NewCost(7403.61, 7403.61, "2026-12-02")),
+		row("xx-nowhere-1", nil),
+	}}
+	comment, _ := Comment(rv, CommentOptions{})
+	for _, want := range []string{
+		"| region | create | update | replace | delete | monthly Δ | guardrails | blocked |",
+		"| `ap-southeast-2` | 0 | 0 | 0 | 0 | +$412 | ✅ pass |  |",
+		"| `eu-west-1` | 0 | 0 | 0 | 0 | −$35 | ✅ pass |  |",
+		"| `us-east-1` | 0 | 0 | 0 | 0 | $0 | ✅ pass |  |",
+		"| `xx-nowhere-1` | 0 | 0 | 0 | 0 | – | ✅ pass |  |",
+	} {
+		if !strings.Contains(comment, want+"\n") {
+			t.Errorf("comment lacks %q:\n%s", want, comment)
+		}
+	}
+	var b strings.Builder
+	if err := ReviewText(&b, rv); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"ap-southeast-2: 0 to create, 0 to update, 0 to replace, 0 to delete; guardrails: pass; monthly +$412 ($2,000 → $2,412 at desired capacity)\n",
+		"eu-west-1: 0 to create, 0 to update, 0 to replace, 0 to delete; guardrails: pass; monthly −$35 ($2,038 → $2,002 at desired capacity)\n",
+		"xx-nowhere-1: 0 to create, 0 to update, 0 to replace, 0 to delete; guardrails: pass\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("ReviewText lacks %q:\n%s", want, b.String())
+		}
+	}
 }
 
 func TestCommentOfNoRegion(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/regionctl/regionctl/internal/estimate"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/policy"
 )
@@ -147,23 +148,29 @@ func PolicyJSON(w io.Writer, reports []policy.Report) error {
 	return writeJSON(w, doc)
 }
 
-// PlanPolicyJSON is PlanJSON with each region's guardrail report:
-// {"regions":[{"name":..,"resources":[..],"policy":[..],"waivers":[..]}]}. reports
-// are matched to regions by name; a region without one gets empty lists.
-func PlanPolicyJSON(w io.Writer, regions []manifest.Region, reports []policy.Report) error {
+// PlanPolicyJSON is PlanJSON with each region's guardrail report and estimate:
+// {"regions":[{"name":..,"resources":[..],"policy":[..],"waivers":[..],"estimate":{..}}]}.
+// reports and estimates are matched to regions by name; a region without a report
+// gets empty lists, one without an estimate no estimate member.
+func PlanPolicyJSON(w io.Writer, regions []manifest.Region, reports []policy.Report, estimates []estimate.Estimate) error {
 	type region struct {
 		manifest.Region
 		RegionPolicy
+		Estimate *estimate.Estimate `json:"estimate,omitempty"`
 	}
 	byName := map[string]policy.Report{}
 	for _, r := range reports {
 		byName[r.Region] = r
 	}
+	est := map[string]*estimate.Estimate{}
+	for i := range estimates {
+		est[estimates[i].Region] = &estimates[i]
+	}
 	doc := struct {
 		Regions []region `json:"regions"`
 	}{Regions: []region{}}
 	for _, m := range regions {
-		doc.Regions = append(doc.Regions, region{Region: m, RegionPolicy: PolicyFields(byName[m.Name])})
+		doc.Regions = append(doc.Regions, region{Region: m, RegionPolicy: PolicyFields(byName[m.Name]), Estimate: est[m.Name]})
 	}
 	return writeJSON(w, doc)
 }

@@ -65,7 +65,7 @@ func TestPolicyJSON(t *testing.T) {
 
 func TestPlanPolicyJSON(t *testing.T) {
 	var buf bytes.Buffer
-	if err := PlanPolicyJSON(&buf, []manifest.Region{sampleRegion("eu-west-1")}, sampleReports()[:1]); err != nil {
+	if err := PlanPolicyJSON(&buf, []manifest.Region{sampleRegion("eu-west-1")}, sampleReports()[:1], nil); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {

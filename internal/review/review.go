@@ -6,6 +6,7 @@ package review
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -45,6 +46,24 @@ type Region struct {
 	Policy    policy.Report       `json:"policy"`
 	// Error is why the region could not be diffed or previewed ("" when it was).
 	Error string `json:"error,omitempty"`
+	// Cost is the monthly cost at desired capacity before and after the change; nil
+	// when it was not estimated (no prices for the region, or an engine preview).
+	Cost *Cost `json:"cost,omitempty"`
+}
+
+// Cost is a region's monthly cost in USD at desired capacity, on the base and on the
+// head (0 on the base for a new region), at on-demand list prices.
+type Cost struct {
+	Base  float64 `json:"base"`
+	Head  float64 `json:"head"`
+	Delta float64 `json:"delta"`
+	// PricesChecked is the day the price table was compared with its sources.
+	PricesChecked string `json:"pricesChecked"`
+}
+
+// NewCost is the cost of a change from base to head, to the cent.
+func NewCost(base, head float64, pricesChecked string) *Cost {
+	return &Cost{Base: base, Head: head, Delta: math.Round((head-base)*100) / 100, PricesChecked: pricesChecked}
 }
 
 // Blocked reports whether a guardrail stops the region's change.
@@ -58,7 +77,7 @@ func FromDiff(m manifest.Region, rep policy.Report, entries map[string]string) R
 	for _, res := range m.Resources {
 		if res.Op != manifest.OpSame && res.Op != "" {
 			res.Entry = entries[res.URN]
-			res.ID, res.Computed, res.InputDeps = "", nil, nil
+			res.ID, res.Computed, res.InputDeps, res.DependsOn = "", nil, nil, nil
 			out.Resources = append(out.Resources, res)
 		}
 	}
