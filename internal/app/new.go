@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/regionctl/regionctl/internal/estimate"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -39,6 +40,9 @@ type NewResult struct {
 	Changes []scaffold.Change `json:"changes"`
 	// Notes are things kept that a person should know.
 	Notes []string `json:"notes"`
+	// Estimate is the new region's stand-up time and monthly cost (nil when the
+	// environment has no planner).
+	Estimate *estimate.Estimate `json:"estimate,omitempty"`
 }
 
 // New writes regions/<req.Region>.yaml for a new region, from the file of req.From or
@@ -87,7 +91,9 @@ func (e *Env) New(ctx context.Context, req NewRequest) (*NewResult, error) {
 	if err := writeNew(path, res.Data); err != nil {
 		return nil, err
 	}
-	return &NewResult{Path: path, Region: req.Region, From: req.From, Changes: nonNil(res.Changes), Notes: nonNil(res.Notes)}, nil
+	out := &NewResult{Path: path, Region: req.Region, From: req.From, Changes: nonNil(res.Changes), Notes: nonNil(res.Notes)}
+	out.Estimate = e.estimateOf(ctx, req.Region)
+	return out, nil
 }
 
 func nonNil[T any](s []T) []T {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/regionctl/regionctl/internal/estimate"
 	"github.com/regionctl/regionctl/internal/playbook"
 	"github.com/regionctl/regionctl/internal/source"
 	"github.com/regionctl/regionctl/internal/spec"
@@ -35,6 +36,8 @@ type PlaybookReport struct {
 	Results []playbook.Result `json:"steps"`
 	// Signoffs is where the sign-offs are kept.
 	Signoffs string `json:"signoffs"`
+	// Estimate is the region's stand-up time and monthly cost, from the offline plan.
+	Estimate *estimate.Estimate `json:"estimate,omitempty"`
 }
 
 // Playbook walks the new-region runbook for a region: every step's check is run
@@ -50,7 +53,22 @@ func (e *Env) Playbook(ctx context.Context, req PlaybookRequest) (*PlaybookRepor
 	if err != nil {
 		return nil, &ConfigError{Err: err}
 	}
-	return &PlaybookReport{Region: req.Region, Signoffs: path, Results: playbook.Walk(ctx, steps, e.playbookChecks(req), signoffs)}, nil
+	report := &PlaybookReport{Region: req.Region, Signoffs: path, Results: playbook.Walk(ctx, steps, e.playbookChecks(req), signoffs)}
+	report.Estimate = e.estimateOf(ctx, req.Region)
+	return report, nil
+}
+
+// estimateOf is a region's estimate from its offline plan; nil when it does not plan
+// (the steps say why).
+func (e *Env) estimateOf(ctx context.Context, id string) *estimate.Estimate {
+	if e.Planner == nil {
+		return nil
+	}
+	planned, _ := e.Plan(ctx, []string{id}) // a plan that fails is a step's failure
+	if planned == nil || len(planned.Estimates) == 0 {
+		return nil
+	}
+	return &planned.Estimates[0]
 }
 
 // SignOffRequest records that a person has done a step.

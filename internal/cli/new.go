@@ -7,6 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/regionctl/regionctl/internal/app"
+	"github.com/regionctl/regionctl/internal/estimate"
+	"github.com/regionctl/regionctl/internal/report"
 )
 
 // NewOptions are the inputs of `regionctl new`.
@@ -71,6 +73,11 @@ func newRun(cmd *cobra.Command, opts *NewOptions) error {
 	fmt.Fprintf(out, "wrote %s (from %s)\n", res.Path, from)
 	for _, c := range res.Changes {
 		fmt.Fprintf(out, "  %s\n", c)
+	}
+	if res.Estimate != nil {
+		if err := report.EstimateText(out, []estimate.Estimate{*res.Estimate}); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "next: review it, then `regionctl plan %s` and `regionctl up %s --rehearse`\n", res.Region, res.Region)
 	return nil

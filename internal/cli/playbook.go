@@ -9,7 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/regionctl/regionctl/internal/app"
+	"github.com/regionctl/regionctl/internal/estimate"
 	"github.com/regionctl/regionctl/internal/playbook"
+	reportpkg "github.com/regionctl/regionctl/internal/report"
 )
 
 // PlaybookOptions are the inputs of `regionctl playbook`.
@@ -102,6 +104,11 @@ func playbookText(ios *IOStreams, report *app.PlaybookReport) error {
 		b.WriteString("\n")
 		if r.Status != playbook.Done && r.Fix != "" {
 			fmt.Fprintf(&b, "      next: %s\n", strings.ReplaceAll(r.Fix, "REGION", report.Region))
+		}
+	}
+	if report.Estimate != nil {
+		if err := reportpkg.EstimateText(&b, []estimate.Estimate{*report.Estimate}); err != nil {
+			return err
 		}
 	}
 	if n := playbook.Next(report.Results); n != nil {

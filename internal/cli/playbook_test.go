@@ -78,7 +78,7 @@ func TestPlaybookWalksAndSignsOff(t *testing.T) {
 	}
 
 	for step, want := range map[string]string{
-		"launch":     `--sign launch: step "preflight" (Preflight clean) is`,
+		"launch":     `--sign launch: step "preview" (Preview clean) is pending: finish it first`,
 		"guardrails": "--sign guardrails: regionctl checks that step itself; nothing to sign",
 		"deploy":     "--sign deploy: no such step; the steps are config, preflight",
 	} {
