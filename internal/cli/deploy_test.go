@@ -114,12 +114,19 @@ func (f *fakeRunner) record(format string, args ...any) {
 	f.calls = append(f.calls, fmt.Sprintf(format, args...))
 }
 
-func (f *fakeRunner) Run(_ context.Context, op engine.Operation, regions []*spec.Region) []engine.Result {
+func (f *fakeRunner) Run(_ context.Context, op engine.Operation, regions []*spec.Region, targets engine.Targets) []engine.Result {
 	if f.onRun != nil {
 		f.onRun(op)
 	}
 	out := make([]engine.Result, len(regions))
 	for i, r := range regions {
+		if t, ok := targets[r.Region]; ok {
+			f.record("%s %s (%d targets)", op, r.Region, len(t))
+			res := f.results[op][r.Region]
+			res.Region, res.Op = r.Region, op
+			out[i] = res
+			continue
+		}
 		f.record("%s %s", op, r.Region)
 		res := f.results[op][r.Region]
 		res.Region, res.Op = r.Region, op

@@ -68,6 +68,12 @@ type Settings struct {
 // Result is the outcome of one operation on one region.
 type Result = manifest.Result
 
+// Targets limits a preview or up to some resources (URNs) of each region: the engine
+// plans and applies only those (and providers, which it always includes), and leaves
+// every other resource as it is, uncreated if it does not exist yet. A region not in
+// the map, or nil, runs whole.
+type Targets map[string][]string
+
 // Automation runs region programs through the real Pulumi engine. Close it when done.
 type Automation struct {
 	Settings
@@ -78,7 +84,8 @@ type Automation struct {
 
 // Run applies op to every region, Parallel at a time, and returns one result per
 // region in the order given. A failing region never stops or hides the others.
-func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Region) []Result {
+// targets limits a preview or up of a region to some of its resources.
+func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Region, targets Targets) []Result {
 	limit := a.Parallel
 	if limit <= 0 {
 		limit = DefaultParallel()
@@ -89,7 +96,7 @@ func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Regi
 			a.Started(regions[i].Region)
 		}
 		start := time.Now()
-		results[i] = a.runRegion(ctx, op, regions[i])
+		results[i] = a.runRegion(ctx, op, regions[i], targets[regions[i].Region])
 		results[i].Duration = time.Since(start)
 	}, func(i int) {
 		results[i] = Result{Region: regions[i].Region, Op: op, Err: &CancelledError{Region: regions[i].Region, Op: op}}
@@ -97,7 +104,7 @@ func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Regi
 	return results
 }
 
-func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region) Result {
+func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region, targets []string) Result {
 	res := Result{Region: r.Region, Op: op}
 	st, err := a.stack(ctx, r)
 	if err != nil {
@@ -109,13 +116,13 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 		err = st.create(ctx, a.Backend.Passphrase != "")
 	}
 	if err == nil {
-		err = a.do(ctx, op, st, r, &res)
+		err = a.do(ctx, op, st, r, targets, &res)
 	}
 	if isNoStack(err) && (op == Preview || op == Up) {
 		// A region's first preview or up creates its stack.
 		if err = st.create(ctx, a.Backend.Passphrase != ""); err == nil {
 			res = Result{Region: r.Region, Op: op}
-			err = a.do(ctx, op, st, r, &res)
+			err = a.do(ctx, op, st, r, targets, &res)
 		}
 	}
 	if op != Preview && err != nil {
@@ -133,12 +140,12 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 	return res
 }
 
-func (a *Automation) do(ctx context.Context, op Operation, st *openStack, r *spec.Region, res *Result) error {
+func (a *Automation) do(ctx context.Context, op Operation, st *openStack, r *spec.Region, targets []string, res *Result) error {
 	switch op {
 	case Preview:
-		return a.preview(ctx, st, r, res)
+		return a.preview(ctx, st, r, targets, res)
 	case Up:
-		return a.up(ctx, st, r, res)
+		return a.up(ctx, st, r, targets, res)
 	case Destroy:
 		return a.destroy(ctx, st, r, res)
 	case Refresh:
@@ -147,9 +154,9 @@ func (a *Automation) do(ctx context.Context, op Operation, st *openStack, r *spe
 	return fmt.Errorf("unknown operation %q", op)
 }
 
-func (a *Automation) preview(ctx context.Context, st *openStack, r *spec.Region, res *Result) error {
+func (a *Automation) preview(ctx context.Context, st *openStack, r *spec.Region, targets []string, res *Result) error {
 	for attempt := 1; ; attempt++ {
-		err := a.previewOnce(ctx, st, r, res)
+		err := a.previewOnce(ctx, st, r, targets, res)
 		if !isTornState(err) {
 			return err
 		}
@@ -164,9 +171,12 @@ func (a *Automation) preview(ctx context.Context, st *openStack, r *spec.Region,
 	}
 }
 
-func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Region, res *Result) error {
+func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Region, targets []string, res *Result) error {
 	c := a.collector(r.Region, a.Progress)
 	opts := []optpreview.Option{optpreview.EventStreams(c.events)}
+	if len(targets) > 0 {
+		opts = append(opts, optpreview.Target(targets))
+	}
 	var diff strings.Builder
 	if a.Diff {
 		opts = append(opts, optpreview.Diff(), optpreview.ProgressStreams(&diff))
@@ -177,7 +187,7 @@ func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Reg
 	res.Steps.Partial = err != nil
 	if refused := c.protectedReplacements(); len(refused) > 0 && ctx.Err() == nil {
 		res.Refused = refused
-		if steps, changes, ok := a.previewUnprotected(ctx, st, r); ok {
+		if steps, changes, ok := a.previewUnprotected(ctx, st, r, targets); ok {
 			res.Steps, res.Changes = steps, changes
 		} else {
 			// No scratch copy (secrets only their own backend decrypts): the refusal
@@ -192,9 +202,12 @@ func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Reg
 	return c.failure(err)
 }
 
-func (a *Automation) up(ctx context.Context, st *openStack, r *spec.Region, res *Result) error {
+func (a *Automation) up(ctx context.Context, st *openStack, r *spec.Region, targets []string, res *Result) error {
 	c := a.collector(r.Region, a.Progress)
 	opts := []optup.Option{optup.EventStreams(c.events)}
+	if len(targets) > 0 {
+		opts = append(opts, optup.Target(targets))
+	}
 	var diff strings.Builder
 	if a.Diff {
 		opts = append(opts, optup.Diff(), optup.ProgressStreams(&diff))

@@ -31,10 +31,13 @@ type collector struct {
 	// componentUpdates counts components whose only change is their own inputs: the
 	// engine counts them as updates, the cloud sees nothing.
 	componentUpdates int
-	byURN            map[string]manifest.Resource
-	order            []string
-	errs             []string
-	refused          []string // URNs the engine would replace or delete but refused to, being protected
+	// skipped are the new cloud resources an operation targeted elsewhere left
+	// uncreated: the engine counts them as unchanged.
+	skipped map[string]bool
+	byURN   map[string]manifest.Resource
+	order   []string
+	errs    []string
+	refused []string // URNs the engine would replace or delete but refused to, being protected
 	// refusedDeletes are the refused URNs it would have deleted.
 	refusedDeletes []string
 	// streamed is set once an event arrived: the CLI opened its stream, which it closes.
@@ -58,6 +61,7 @@ func (a *Automation) collector(region string, progress func(RegionEvent)) *colle
 		events:   make(chan events.EngineEvent, 64),
 		done:     make(chan struct{}),
 		byURN:    map[string]manifest.Resource{},
+		skipped:  map[string]bool{},
 	}
 	go func() {
 		defer close(c.done)
@@ -188,6 +192,11 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 	if m.Old != nil && m.New != nil && m.New.Protect && !m.Old.Protect {
 		res.Unprotected = true
 	}
+	if op == manifest.OpSame && m.Old != nil && m.Old.Custom && m.Old.ID == "" && !isProviderType(m.Type) {
+		// A cloud resource without an id that stays the same: one the engine was not
+		// targeted at and did not create (it shows it as an unchanged copy of itself).
+		c.skipped[m.URN] = true
+	}
 	if _, seen := c.byURN[m.URN]; !seen {
 		c.order = append(c.order, m.URN)
 	}
@@ -199,6 +208,9 @@ func (c *collector) counts() Changes {
 	defer c.mu.Unlock()
 	out := c.changes
 	out.Update, out.Same = out.Update-c.componentUpdates, out.Same+c.componentUpdates
+	if out.Same >= len(c.skipped) {
+		out.Same, out.Skipped = out.Same-len(c.skipped), len(c.skipped)
+	}
 	for _, res := range c.byURN {
 		if res.Unprotected {
 			out.Protect++

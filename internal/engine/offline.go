@@ -69,6 +69,7 @@ func PlanRegion(r *spec.Region) (manifest.Region, error) {
 			Inputs:         manifest.Plain(reg.Inputs),
 			ID:             reg.ID,
 			InputDeps:      reg.InputDependencies,
+			DependsOn:      reg.Dependencies,
 			Computed:       reg.Computed,
 		})
 	}

@@ -58,7 +58,7 @@ func FromDiff(m manifest.Region, rep policy.Report, entries map[string]string) R
 	for _, res := range m.Resources {
 		if res.Op != manifest.OpSame && res.Op != "" {
 			res.Entry = entries[res.URN]
-			res.ID, res.Computed, res.InputDeps = "", nil, nil
+			res.ID, res.Computed, res.InputDeps, res.DependsOn = "", nil, nil, nil
 			out.Resources = append(out.Resources, res)
 		}
 	}
