@@ -105,10 +105,13 @@ func (e *Env) Preview(ctx context.Context, req EngineRequest) (*Outcome, error) 
 	if err != nil {
 		return nil, err
 	}
-	results := e.phase(ctx, s, rl, engine.Preview, PhasePreview, s.regions, nil, targets)
+	results := e.phase(ctx, s, rl, engine.Preview, PhasePreview, s.regions, nil, nil)
 	out := &Outcome{Op: engine.Preview, Rehearse: req.Rehearse, Results: results, Warnings: e.interrupted(ctx, s)}
 	if out.Reports, err = e.checkResults(s.regions, results); err != nil {
 		return out, err
+	}
+	for i := range out.Results {
+		out.Results[i] = stageView(out.Results[i], targets)
 	}
 	var errs []error
 	for i := range out.Results {
@@ -222,7 +225,10 @@ func (e *Env) apply(ctx context.Context, s *session, rl *relay, req EngineReques
 	out := &Outcome{Op: engine.Up, Rehearse: req.Rehearse}
 	errs := make([]error, len(s.regions))
 	ready := e.withoutPending(ctx, s, errs)
-	previews := e.phase(ctx, s, rl, engine.Preview, PhasePlanning, ready, nil, targets)
+	// The preview is of the whole region, whatever the stage: the guardrails judge the
+	// region as the file describes it (a database's alarms are in a later stage, yet
+	// part of it) and every change the file makes; the stage is a view of it.
+	previews := e.phase(ctx, s, rl, engine.Preview, PhasePlanning, ready, nil, nil)
 	var err error
 	if out.Reports, err = e.checkResults(s.regions, previews); err != nil {
 		return out, errs, err
@@ -237,6 +243,7 @@ func (e *Env) apply(ctx context.Context, s *session, rl *relay, req EngineReques
 	totals := map[string]int{}
 	for _, res := range previews {
 		i := index[res.Region]
+		res = stageView(res, targets)
 		errs[i] = e.verdict(out, s.regions[i], &res, req)
 		res.Op = engine.Up // what the command did to the region: its preview, until applied
 		out.Results[i] = res

@@ -165,6 +165,50 @@ func (e *Env) stageTargets(ctx context.Context, stage Stage, regions []*spec.Reg
 	return out, nil
 }
 
+// stageView is the part of a region's whole preview that a stage applies: the steps of
+// its targets (and of the providers, which the engine always includes), counted; the
+// creates it leaves to later stages are counted as skipped. A region without targets
+// is seen whole.
+func stageView(res engine.Result, targets engine.Targets) engine.Result {
+	urns, ok := targets[res.Region]
+	if !ok {
+		return res
+	}
+	in := make(map[string]bool, len(urns))
+	for _, u := range urns {
+		in[u] = true
+	}
+	steps := res.Steps
+	steps.Resources = nil
+	var c engine.Changes
+	for _, step := range res.Steps.Resources {
+		if !in[step.URN] && !strings.HasPrefix(step.Type, "pulumi:providers:") && step.Type != manifest.StackType {
+			if step.Op == manifest.OpCreate {
+				c.Skipped++
+			}
+			continue
+		}
+		steps.Resources = append(steps.Resources, step)
+		switch step.Op {
+		case manifest.OpCreate:
+			c.Create++
+		case manifest.OpUpdate:
+			c.Update++
+		case manifest.OpReplace:
+			c.Replace++
+		case manifest.OpDelete:
+			c.Delete++
+		case manifest.OpSame:
+			c.Same++
+		}
+		if step.Unprotected {
+			c.Protect++
+		}
+	}
+	res.Steps, res.Changes = steps, c
+	return res
+}
+
 // StageResult is how one stage of a staged up ended for one region: Changes are what
 // it applied (or, when nothing needed applying, what its preview found).
 type StageResult struct {

@@ -68,10 +68,11 @@ type Settings struct {
 // Result is the outcome of one operation on one region.
 type Result = manifest.Result
 
-// Targets limits a preview or up to some resources (URNs) of each region: the engine
-// plans and applies only those (and providers, which it always includes), and leaves
-// every other resource as it is, uncreated if it does not exist yet. A region not in
-// the map, or nil, runs whole.
+// Targets limits an up to some resources (URNs) of each region: the engine applies
+// only those (and providers, which it always includes), and leaves every other
+// resource as it is, uncreated if it does not exist yet. It refuses to create a target
+// whose parent or dependency is neither a target nor in the state. A region not in the
+// map, or nil, runs whole; other operations always do.
 type Targets map[string][]string
 
 // Automation runs region programs through the real Pulumi engine. Close it when done.
@@ -84,7 +85,7 @@ type Automation struct {
 
 // Run applies op to every region, Parallel at a time, and returns one result per
 // region in the order given. A failing region never stops or hides the others.
-// targets limits a preview or up of a region to some of its resources.
+// targets limits an up of a region to some of its resources.
 func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Region, targets Targets) []Result {
 	limit := a.Parallel
 	if limit <= 0 {
@@ -143,7 +144,7 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 func (a *Automation) do(ctx context.Context, op Operation, st *openStack, r *spec.Region, targets []string, res *Result) error {
 	switch op {
 	case Preview:
-		return a.preview(ctx, st, r, targets, res)
+		return a.preview(ctx, st, r, res)
 	case Up:
 		return a.up(ctx, st, r, targets, res)
 	case Destroy:
@@ -154,9 +155,9 @@ func (a *Automation) do(ctx context.Context, op Operation, st *openStack, r *spe
 	return fmt.Errorf("unknown operation %q", op)
 }
 
-func (a *Automation) preview(ctx context.Context, st *openStack, r *spec.Region, targets []string, res *Result) error {
+func (a *Automation) preview(ctx context.Context, st *openStack, r *spec.Region, res *Result) error {
 	for attempt := 1; ; attempt++ {
-		err := a.previewOnce(ctx, st, r, targets, res)
+		err := a.previewOnce(ctx, st, r, res)
 		if !isTornState(err) {
 			return err
 		}
@@ -171,12 +172,9 @@ func (a *Automation) preview(ctx context.Context, st *openStack, r *spec.Region,
 	}
 }
 
-func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Region, targets []string, res *Result) error {
+func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Region, res *Result) error {
 	c := a.collector(r.Region, a.Progress)
 	opts := []optpreview.Option{optpreview.EventStreams(c.events)}
-	if len(targets) > 0 {
-		opts = append(opts, optpreview.Target(targets))
-	}
 	var diff strings.Builder
 	if a.Diff {
 		opts = append(opts, optpreview.Diff(), optpreview.ProgressStreams(&diff))
@@ -187,7 +185,7 @@ func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Reg
 	res.Steps.Partial = err != nil
 	if refused := c.protectedReplacements(); len(refused) > 0 && ctx.Err() == nil {
 		res.Refused = refused
-		if steps, changes, ok := a.previewUnprotected(ctx, st, r, targets); ok {
+		if steps, changes, ok := a.previewUnprotected(ctx, st, r); ok {
 			res.Steps, res.Changes = steps, changes
 		} else {
 			// No scratch copy (secrets only their own backend decrypts): the refusal
@@ -214,6 +212,11 @@ func (a *Automation) up(ctx context.Context, st *openStack, r *spec.Region, targ
 	}
 	out, err := st.stack.Up(ctx, opts...)
 	c.wait()
+	if len(targets) > 0 {
+		if state, serr := readState(context.WithoutCancel(ctx), st.stack); serr == nil {
+			c.skip(state)
+		}
+	}
 	res.Changes, res.Steps, res.Diff = c.counts(), c.steps(), diff.String()
 	if err == nil {
 		res.Outputs = plainOutputs(out.Outputs)

@@ -31,9 +31,9 @@ type collector struct {
 	// componentUpdates counts components whose only change is their own inputs: the
 	// engine counts them as updates, the cloud sees nothing.
 	componentUpdates int
-	// skipped are the new cloud resources an operation targeted elsewhere left
-	// uncreated: the engine counts them as unchanged.
-	skipped map[string]bool
+	// skipped counts the new resources an up targeted elsewhere left uncreated: the
+	// engine counts them as unchanged.
+	skipped int
 	byURN   map[string]manifest.Resource
 	order   []string
 	errs    []string
@@ -61,7 +61,6 @@ func (a *Automation) collector(region string, progress func(RegionEvent)) *colle
 		events:   make(chan events.EngineEvent, 64),
 		done:     make(chan struct{}),
 		byURN:    map[string]manifest.Resource{},
-		skipped:  map[string]bool{},
 	}
 	go func() {
 		defer close(c.done)
@@ -192,11 +191,6 @@ func (c *collector) step(m apitype.StepEventMetadata) {
 	if m.Old != nil && m.New != nil && m.New.Protect && !m.Old.Protect {
 		res.Unprotected = true
 	}
-	if op == manifest.OpSame && m.Old != nil && m.Old.Custom && m.Old.ID == "" && !isProviderType(m.Type) {
-		// A cloud resource without an id that stays the same: one the engine was not
-		// targeted at and did not create (it shows it as an unchanged copy of itself).
-		c.skipped[m.URN] = true
-	}
 	if _, seen := c.byURN[m.URN]; !seen {
 		c.order = append(c.order, m.URN)
 	}
@@ -208,15 +202,29 @@ func (c *collector) counts() Changes {
 	defer c.mu.Unlock()
 	out := c.changes
 	out.Update, out.Same = out.Update-c.componentUpdates, out.Same+c.componentUpdates
-	if out.Same >= len(c.skipped) {
-		out.Same, out.Skipped = out.Same-len(c.skipped), len(c.skipped)
-	}
+	out.Same, out.Skipped = out.Same-c.skipped, c.skipped
 	for _, res := range c.byURN {
 		if res.Unprotected {
 			out.Protect++
 		}
 	}
 	return out
+}
+
+// skip counts the unchanged steps of resources the state does not hold as skipped: an
+// up targeted elsewhere shows each resource it did not create as unchanged.
+func (c *collector) skip(state State) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	held := make(map[string]bool, len(state.Resources))
+	for _, r := range state.Resources {
+		held[string(r.URN)] = true
+	}
+	for urn, res := range c.byURN {
+		if res.Op == manifest.OpSame && !held[urn] {
+			c.skipped++
+		}
+	}
 }
 
 func (c *collector) steps() manifest.Region {

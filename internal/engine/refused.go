@@ -29,7 +29,7 @@ import (
 // temporary local backend: the region's real stack is only read. Each step then gets
 // back the protection the real state gives it. ok is false when the copy cannot be
 // made (a stack whose secrets only its own backend can decrypt) or its preview fails.
-func (a *Automation) previewUnprotected(ctx context.Context, st *openStack, r *spec.Region, targets []string) (manifest.Region, Changes, bool) {
+func (a *Automation) previewUnprotected(ctx context.Context, st *openStack, r *spec.Region) (manifest.Region, Changes, bool) {
 	dep, err := st.stack.Export(ctx)
 	if err != nil {
 		return manifest.Region{}, Changes{}, false
@@ -83,11 +83,7 @@ func (a *Automation) previewUnprotected(ctx context.Context, st *openStack, r *s
 		return manifest.Region{}, Changes{}, false
 	}
 	c := a.collector(r.Region, nil)
-	popts := []optpreview.Option{optpreview.EventStreams(c.events)}
-	if len(targets) > 0 {
-		popts = append(popts, optpreview.Target(targets))
-	}
-	_, err = scratch.Preview(ctx, popts...)
+	_, err = scratch.Preview(ctx, optpreview.EventStreams(c.events))
 	c.wait()
 	if err != nil {
 		return manifest.Region{}, Changes{}, false
