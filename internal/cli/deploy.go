@@ -245,7 +245,11 @@ func clearedText(ops []manifest.PendingOperation) string {
 // stageLine is the progress line of one stage of a staged up of one region.
 func stageLine(r app.StageResult) string {
 	head := fmt.Sprintf("%s: stage %s: ", r.Region, r.Stage)
-	if r.Err != nil {
+	var declined *app.NotConfirmedError
+	switch {
+	case errors.As(r.Err, &declined):
+		return head + "not confirmed, stopped here"
+	case r.Err != nil:
 		return head + "failed ✗"
 	}
 	c := r.Changes
