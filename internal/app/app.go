@@ -23,8 +23,8 @@ type Planner interface {
 
 // Runner is the real engine as the pipeline drives it; tests use a fake.
 type Runner interface {
-	// Run applies op to regions; targets limits a preview or up of a region to some of
-	// its resources (a stage), nil runs them whole.
+	// Run applies op to regions; targets limits an up of a region to some of its
+	// resources (a stage), nil runs them whole.
 	Run(ctx context.Context, op engine.Operation, regions []*spec.Region, targets engine.Targets) []engine.Result
 	State(ctx context.Context, r *spec.Region) (engine.State, error)
 	SetProtect(ctx context.Context, r *spec.Region, urns []string, protect bool) error
@@ -87,8 +87,9 @@ type EngineRequest struct {
 	// Yes confirms without asking (required off a terminal).
 	Yes       bool
 	Unprotect bool
-	// Stage limits a preview or up to the resources of the stages up to and including
-	// it (empty: the whole region).
+	// Stage limits an up to the resources of the stages up to and including it, and a
+	// preview to showing them (empty: the whole region). The guardrails always judge
+	// the preview of the whole region.
 	Stage Stage
 	// Staged makes up apply the stages one after the other, each checked and applied
 	// on its own, stopping at the first that fails.

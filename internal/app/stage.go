@@ -242,9 +242,9 @@ func (e *StageError) Error() string {
 
 func (e *StageError) Unwrap() error { return e.Err }
 
-// applyStaged brings regions up stage by stage: each stage is a targeted preview,
-// checked by the guardrails (which judge the whole program every time), confirmed and
-// applied; its end state is the checkpoint the next stage starts from. A region whose
+// applyStaged brings regions up stage by stage: each stage is a preview of the whole
+// region, checked by the guardrails, then the stage's part of it shown, confirmed and
+// applied by an up targeted at the stage's resources; its end state is the checkpoint the next stage starts from. A region whose
 // stage fails goes no further, the others carry on; a stage with nothing to change is
 // passed over, so running it again resumes where it stopped.
 func (e *Env) applyStaged(ctx context.Context, s *session, rl *relay, req EngineRequest) (*Outcome, error) {
