@@ -23,7 +23,9 @@ type Planner interface {
 
 // Runner is the real engine as the pipeline drives it; tests use a fake.
 type Runner interface {
-	Run(ctx context.Context, op engine.Operation, regions []*spec.Region) []engine.Result
+	// Run applies op to regions; targets limits an up of a region to some of its
+	// resources (a stage), nil runs them whole.
+	Run(ctx context.Context, op engine.Operation, regions []*spec.Region, targets engine.Targets) []engine.Result
 	State(ctx context.Context, r *spec.Region) (engine.State, error)
 	SetProtect(ctx context.Context, r *spec.Region, urns []string, protect bool) error
 	// SetDeletionProtection turns AWS's own deletion protection of the resources urns
@@ -88,8 +90,17 @@ type EngineRequest struct {
 	// Yes confirms without asking (required off a terminal).
 	Yes       bool
 	Unprotect bool
+	// Stage limits an up to the resources of the stages up to and including it, and a
+	// preview to showing them (empty: the whole region). The guardrails always judge
+	// the preview of the whole region.
+	Stage Stage
+	// Staged makes up apply the stages one after the other, each checked and applied
+	// on its own, stopping at the first that fails.
+	Staged bool
 	// Review is shown the preview before the question that confirms applying it.
 	Review func(*Outcome) error
+	// StageDone is told, in a staged up, how each stage ended for each region.
+	StageDone func(StageResult)
 }
 
 // Outcome is what an engine command did to each region, with the guardrail reports.

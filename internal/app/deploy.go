@@ -63,11 +63,12 @@ func (e *Env) engineSession(ctx context.Context, req EngineRequest, readOnly, wi
 	return s, rl, err
 }
 
-// phase runs op on regions with a progress display of its own.
-func (e *Env) phase(ctx context.Context, s *session, rl *relay, op engine.Operation, phase string, regions []*spec.Region, totals map[string]int) []engine.Result {
+// phase runs op on regions with a progress display of its own; targets limits it to
+// some resources of each region (a stage).
+func (e *Env) phase(ctx context.Context, s *session, rl *relay, op engine.Operation, phase string, regions []*spec.Region, totals map[string]int, targets engine.Targets) []engine.Result {
 	p := e.newProgress(regionIDs(regions))
 	rl.set(p, phase, totals)
-	results := s.runner.Run(ctx, op, regions)
+	results := s.runner.Run(ctx, op, regions, targets)
 	for _, r := range results {
 		p.Finish(r.Region, r.Err != nil)
 	}
@@ -100,10 +101,17 @@ func (e *Env) Preview(ctx context.Context, req EngineRequest) (*Outcome, error) 
 		return nil, err
 	}
 	defer s.close()
-	results := e.phase(ctx, s, rl, engine.Preview, PhasePreview, s.regions, nil)
+	targets, err := e.stageTargets(ctx, req.Stage, s.regions)
+	if err != nil {
+		return nil, err
+	}
+	results := e.phase(ctx, s, rl, engine.Preview, PhasePreview, s.regions, nil, nil)
 	out := &Outcome{Op: engine.Preview, Rehearse: req.Rehearse, Results: results, Warnings: e.interrupted(ctx, s)}
 	if out.Reports, err = e.checkResults(s.regions, results); err != nil {
 		return out, err
+	}
+	for i := range out.Results {
+		out.Results[i] = stageView(out.Results[i], targets)
 	}
 	var errs []error
 	for i := range out.Results {
@@ -187,6 +195,9 @@ func (e *Env) allowed(r *spec.Region, res *engine.Result) bool {
 // preview or a denial is not applied; the others are. An allowed replacement or
 // deletion of a data store lifts the protection of exactly that data store for the
 // update, and puts it back if the update does not finish.
+//
+// req.Stage limits the preview and the update to the resources of the stages up to it;
+// req.Staged applies the stages one after the other (applyStaged).
 func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 	if !req.Yes && !e.canPrompt() {
 		return nil, &UsageError{Msg: "up changes real resources: pass --yes to confirm when not on a terminal"}
@@ -196,13 +207,31 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 		return nil, err
 	}
 	defer s.close()
+	if req.Staged {
+		return e.applyStaged(ctx, s, rl, req)
+	}
+	targets, err := e.stageTargets(ctx, req.Stage, s.regions)
+	if err != nil {
+		return nil, err
+	}
+	out, errs, err := e.apply(ctx, s, rl, req, req.Stage, targets)
+	return out, errors.Join(append(errs, err)...)
+}
 
+// apply is Apply in an open session, limited to targets (a stage, named for the
+// question, or everything). It returns each region's error (in the order of s.regions)
+// and what stopped the whole run (a failed check, no confirmation, a cancellation).
+func (e *Env) apply(ctx context.Context, s *session, rl *relay, req EngineRequest, stage Stage, targets engine.Targets) (*Outcome, []error, error) {
 	out := &Outcome{Op: engine.Up, Rehearse: req.Rehearse}
 	errs := make([]error, len(s.regions))
 	ready := e.withoutPending(ctx, s, errs)
-	previews := e.phase(ctx, s, rl, engine.Preview, PhasePlanning, ready, nil)
+	// The preview is of the whole region, whatever the stage: the guardrails judge the
+	// region as the file describes it (a database's alarms are in a later stage, yet
+	// part of it) and every change the file makes; the stage is a view of it.
+	previews := e.phase(ctx, s, rl, engine.Preview, PhasePlanning, ready, nil, nil)
+	var err error
 	if out.Reports, err = e.checkResults(s.regions, previews); err != nil {
-		return out, err
+		return out, errs, err
 	}
 	out.Results = make([]engine.Result, len(s.regions))
 	index := map[string]int{}
@@ -214,6 +243,7 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 	totals := map[string]int{}
 	for _, res := range previews {
 		i := index[res.Region]
+		res = stageView(res, targets)
 		errs[i] = e.verdict(out, s.regions[i], &res, req)
 		res.Op = engine.Up // what the command did to the region: its preview, until applied
 		out.Results[i] = res
@@ -223,11 +253,11 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 		}
 	}
 	if len(apply) == 0 || ctx.Err() != nil {
-		return out, errors.Join(append(errs, ctx.Err())...)
+		return out, errs, ctx.Err()
 	}
 	if !req.Yes {
-		if err := e.confirmApply(ctx, out, req, apply); err != nil {
-			return out, err
+		if err := e.confirmApply(ctx, out, req, stage, apply); err != nil {
+			return out, errs, err
 		}
 	}
 
@@ -245,7 +275,7 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 		lifted[r.Region] = urns
 	}
 	released, apply := e.releaseReplaced(ctx, s, apply, out, index, errs)
-	applied := e.phase(ctx, s, rl, engine.Up, string(engine.Up), apply, totals)
+	applied := e.phase(ctx, s, rl, engine.Up, string(engine.Up), apply, totals, targets)
 	for _, res := range applied {
 		i := index[res.Region]
 		out.Results[i], errs[i] = res, res.Err
@@ -256,7 +286,7 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 			errs[i] = errors.Join(errs[i], e.reguard(ctx, s, s.regions[i], urns))
 		}
 	}
-	return out, errors.Join(errs...)
+	return out, errs, nil
 }
 
 // withoutPending returns the regions whose state holds no interrupted operation; the
@@ -318,13 +348,17 @@ func (e *Env) restore(ctx context.Context, s *session, r *spec.Region, urns []st
 func (e *Env) canPrompt() bool { return e.Prompt != nil && e.Prompt.CanPrompt() }
 
 // confirmApply shows the preview and asks before anything is applied.
-func (e *Env) confirmApply(ctx context.Context, out *Outcome, req EngineRequest, apply []*spec.Region) error {
+func (e *Env) confirmApply(ctx context.Context, out *Outcome, req EngineRequest, stage Stage, apply []*spec.Region) error {
 	if req.Review != nil {
 		if err := req.Review(out); err != nil {
 			return err
 		}
 	}
-	q := fmt.Sprintf("Apply these changes to %d %s (%s)? [y/N] ", len(apply), plural(len(apply), "region", "regions"), joinIDs(apply))
+	what := "these changes"
+	if stage != "" {
+		what = fmt.Sprintf("stage %s (%s)", stage, stage.holds())
+	}
+	q := fmt.Sprintf("Apply %s to %d %s (%s)? [y/N] ", what, len(apply), plural(len(apply), "region", "regions"), joinIDs(apply))
 	a, err := e.Prompt.Ask(ctx, q)
 	if err != nil {
 		return &NotConfirmedError{What: "up"}

@@ -82,7 +82,7 @@ func (e *Env) Destroy(ctx context.Context, req EngineRequest) (*Outcome, error) 
 		}
 		ready = append(ready, r)
 	}
-	for _, res := range e.phase(ctx, s, rl, engine.Destroy, string(engine.Destroy), ready, nil) {
+	for _, res := range e.phase(ctx, s, rl, engine.Destroy, string(engine.Destroy), ready, nil, nil) {
 		i := index[res.Region]
 		out.Results[i], errs[i] = res, res.Err
 		if res.Err != nil {
@@ -149,7 +149,7 @@ func (e *Env) Refresh(ctx context.Context, req EngineRequest) (*Outcome, error) 
 		}
 	}
 	out := &Outcome{Op: engine.Refresh, Rehearse: req.Rehearse, Cleared: map[string][]engine.PendingOperation{}}
-	out.Results = e.phase(ctx, s, rl, engine.Refresh, string(engine.Refresh), s.regions, nil)
+	out.Results = e.phase(ctx, s, rl, engine.Refresh, string(engine.Refresh), s.regions, nil, nil)
 	var errs []error
 	for _, res := range out.Results {
 		errs = append(errs, res.Err)

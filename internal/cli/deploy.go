@@ -45,6 +45,22 @@ func (p parallelFlag) Set(s string) error {
 
 var _ pflag.Value = parallelFlag{}
 
+// stageFlag is --stage: one of the stages of a bring-up, with our own message.
+type stageFlag struct{ s *app.Stage }
+
+func (f stageFlag) String() string { return string(*f.s) }
+func (f stageFlag) Type() string   { return "stage" }
+func (f stageFlag) Set(v string) error {
+	st, err := app.ParseStage(v)
+	if err != nil {
+		return err
+	}
+	*f.s = st
+	return nil
+}
+
+var _ pflag.Value = stageFlag{}
+
 // newDeployCmd builds one of the engine commands; the flags each takes differ.
 func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*DeployOptions) error) *cobra.Command {
 	opts := &DeployOptions{IO: f.IO, Op: op, Env: func() *app.Env { return f.Env(g) }}
@@ -64,6 +80,9 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 			}
 			if err := opts.Review.check(); err != nil {
 				return err
+			}
+			if opts.Request.Staged && opts.Request.Stage != "" {
+				return usagef("use --stage %s or --staged, not both (--staged runs every stage in turn)", opts.Request.Stage)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -86,6 +105,12 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 	}
 	if op != engine.Preview {
 		fl.BoolVar(&opts.Request.Yes, "yes", false, "do not ask for confirmation (required when not on a terminal)")
+	}
+	if op == engine.Preview || op == engine.Up {
+		fl.Var(stageFlag{&opts.Request.Stage}, "stage", "only the resources of the stages up to this one: network (the key and the network), data (data stores, queues, buckets) or app (the rest: the whole region)")
+	}
+	if op == engine.Up {
+		fl.BoolVar(&opts.Request.Staged, "staged", false, "bring the region up stage by stage (network, data, app), each checked and applied on its own; run again to resume after a failure")
 	}
 	if op == engine.Destroy {
 		fl.BoolVar(&opts.Request.Unprotect, "unprotect", false, "remove protection from stateful resources so they can be destroyed")
@@ -131,6 +156,7 @@ func deployRun(ctx context.Context, opts *DeployOptions) error {
 		fmt.Fprintf(errOut, "rehearsal: AWS is replaced by a local stand-in provider; no cloud resources are touched (state in %s)\n", engine.RehearsalDir)
 	}
 	opts.Request.Review = func(o *app.Outcome) error { return showPreview(opts.IO, o) }
+	opts.Request.StageDone = func(r app.StageResult) { fmt.Fprintln(errOut, stageLine(r)) }
 	var out *app.Outcome
 	var err error
 	switch opts.Op {
@@ -214,6 +240,32 @@ func clearedText(ops []manifest.PendingOperation) string {
 			"look for it in AWS (tagged managed-by: regionctl) and delete it, or import it", strings.Join(creates, ", "))
 	}
 	return s
+}
+
+// stageLine is the progress line of one stage of a staged up of one region.
+func stageLine(r app.StageResult) string {
+	head := fmt.Sprintf("%s: stage %s: ", r.Region, r.Stage)
+	var declined *app.NotConfirmedError
+	switch {
+	case errors.As(r.Err, &declined):
+		return head + "not confirmed, stopped here"
+	case r.Err != nil:
+		return head + "failed ✗"
+	}
+	c := r.Changes
+	var done []string
+	for _, n := range []struct {
+		n    int
+		verb string
+	}{{c.Create, "created"}, {c.Update, "updated"}, {c.Replace, "replaced"}, {c.Delete, "deleted"}, {c.Protect, "protected again"}} {
+		if n.n > 0 {
+			done = append(done, fmt.Sprintf("%d %s", n.n, n.verb))
+		}
+	}
+	if len(done) == 0 {
+		return head + "nothing to change ✓"
+	}
+	return head + strings.Join(done, ", ") + " ✓"
 }
 
 func plural(n int, one, many string) string {

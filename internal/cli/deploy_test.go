@@ -62,6 +62,17 @@ func TestDeployCmdParsesArgs(t *testing.T) {
 		{op: engine.Up, argv: "up eu-west-1 --parallel -1",
 			wantErr: `invalid argument "-1" for "--parallel" flag: "-1" is not a number of regions; give a whole number, 1 or more (0 or none: ` +
 				itoa(engine.DefaultParallel()) + ` on this machine)`},
+		{op: engine.Up, argv: "up eu-west-1 --stage network --rehearse --yes",
+			check: func(o *DeployOptions) bool { return o.Request.Stage == app.StageNetwork && !o.Request.Staged }},
+		{op: engine.Up, argv: "up --all --staged --yes",
+			check: func(o *DeployOptions) bool { return o.All && o.Request.Staged && o.Request.Stage == "" }},
+		{op: engine.Preview, argv: "preview eu-west-1 --stage data",
+			check: func(o *DeployOptions) bool { return o.Request.Stage == app.StageData }},
+		{op: engine.Up, argv: "up eu-west-1 --stage db", wantErr: `invalid argument "db" for "--stage" flag: "db" is not a stage; use one of network, data, app`},
+		{op: engine.Up, argv: "up eu-west-1 --stage data --staged", wantErr: "use --stage data or --staged, not both (--staged runs every stage in turn)"},
+		{op: engine.Preview, argv: "preview eu-west-1 --staged", wantErr: "unknown flag: --staged"},
+		{op: engine.Destroy, argv: "destroy eu-west-1 --stage app", wantErr: "unknown flag: --stage"},
+		{op: engine.Refresh, argv: "refresh eu-west-1 --staged", wantErr: "unknown flag: --staged"},
 		{op: engine.Preview, argv: "preview eu-west-1 --parallel abc",
 			wantErr: `invalid argument "abc" for "--parallel" flag: "abc" is not a number of regions; give a whole number, 1 or more (0 or none: ` +
 				itoa(engine.DefaultParallel()) + ` on this machine)`},
@@ -114,12 +125,19 @@ func (f *fakeRunner) record(format string, args ...any) {
 	f.calls = append(f.calls, fmt.Sprintf(format, args...))
 }
 
-func (f *fakeRunner) Run(_ context.Context, op engine.Operation, regions []*spec.Region) []engine.Result {
+func (f *fakeRunner) Run(_ context.Context, op engine.Operation, regions []*spec.Region, targets engine.Targets) []engine.Result {
 	if f.onRun != nil {
 		f.onRun(op)
 	}
 	out := make([]engine.Result, len(regions))
 	for i, r := range regions {
+		if t, ok := targets[r.Region]; ok {
+			f.record("%s %s (%d targets)", op, r.Region, len(t))
+			res := f.results[op][r.Region]
+			res.Region, res.Op = r.Region, op
+			out[i] = res
+			continue
+		}
 		f.record("%s %s", op, r.Region)
 		res := f.results[op][r.Region]
 		res.Region, res.Op = r.Region, op

@@ -278,7 +278,7 @@ func TestE2ECancelThenResume(t *testing.T) {
 				once.Do(cancel)
 			}
 		}}}
-	res := runner.Run(ctx, engine.Up, loadRegions(t, "eu-west-1"))[0]
+	res := runner.Run(ctx, engine.Up, loadRegions(t, "eu-west-1"), nil)[0]
 	if res.Err == nil || app.ExitCode(res.Err) != ExitCancelled {
 		t.Fatalf("cancelled up: err %v, want a cancellation", res.Err)
 	}

@@ -68,6 +68,13 @@ type Settings struct {
 // Result is the outcome of one operation on one region.
 type Result = manifest.Result
 
+// Targets limits an up to some resources (URNs) of each region: the engine applies
+// only those (and providers, which it always includes), and leaves every other
+// resource as it is, uncreated if it does not exist yet. It refuses to create a target
+// whose parent or dependency is neither a target nor in the state. A region not in the
+// map, or nil, runs whole; other operations always do.
+type Targets map[string][]string
+
 // Automation runs region programs through the real Pulumi engine. Close it when done.
 type Automation struct {
 	Settings
@@ -78,7 +85,8 @@ type Automation struct {
 
 // Run applies op to every region, Parallel at a time, and returns one result per
 // region in the order given. A failing region never stops or hides the others.
-func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Region) []Result {
+// targets limits an up of a region to some of its resources.
+func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Region, targets Targets) []Result {
 	limit := a.Parallel
 	if limit <= 0 {
 		limit = DefaultParallel()
@@ -89,7 +97,7 @@ func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Regi
 			a.Started(regions[i].Region)
 		}
 		start := time.Now()
-		results[i] = a.runRegion(ctx, op, regions[i])
+		results[i] = a.runRegion(ctx, op, regions[i], targets[regions[i].Region])
 		results[i].Duration = time.Since(start)
 	}, func(i int) {
 		results[i] = Result{Region: regions[i].Region, Op: op, Err: &CancelledError{Region: regions[i].Region, Op: op}}
@@ -97,7 +105,7 @@ func (a *Automation) Run(ctx context.Context, op Operation, regions []*spec.Regi
 	return results
 }
 
-func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region) Result {
+func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region, targets []string) Result {
 	res := Result{Region: r.Region, Op: op}
 	st, err := a.stack(ctx, r)
 	if err != nil {
@@ -109,13 +117,13 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 		err = st.create(ctx, a.Backend.Passphrase != "")
 	}
 	if err == nil {
-		err = a.do(ctx, op, st, r, &res)
+		err = a.do(ctx, op, st, r, targets, &res)
 	}
 	if isNoStack(err) && (op == Preview || op == Up) {
 		// A region's first preview or up creates its stack.
 		if err = st.create(ctx, a.Backend.Passphrase != ""); err == nil {
 			res = Result{Region: r.Region, Op: op}
-			err = a.do(ctx, op, st, r, &res)
+			err = a.do(ctx, op, st, r, targets, &res)
 		}
 	}
 	if op != Preview && err != nil {
@@ -133,12 +141,12 @@ func (a *Automation) runRegion(ctx context.Context, op Operation, r *spec.Region
 	return res
 }
 
-func (a *Automation) do(ctx context.Context, op Operation, st *openStack, r *spec.Region, res *Result) error {
+func (a *Automation) do(ctx context.Context, op Operation, st *openStack, r *spec.Region, targets []string, res *Result) error {
 	switch op {
 	case Preview:
 		return a.preview(ctx, st, r, res)
 	case Up:
-		return a.up(ctx, st, r, res)
+		return a.up(ctx, st, r, targets, res)
 	case Destroy:
 		return a.destroy(ctx, st, r, res)
 	case Refresh:
@@ -192,15 +200,23 @@ func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Reg
 	return c.failure(err)
 }
 
-func (a *Automation) up(ctx context.Context, st *openStack, r *spec.Region, res *Result) error {
+func (a *Automation) up(ctx context.Context, st *openStack, r *spec.Region, targets []string, res *Result) error {
 	c := a.collector(r.Region, a.Progress)
 	opts := []optup.Option{optup.EventStreams(c.events)}
+	if len(targets) > 0 {
+		opts = append(opts, optup.Target(targets))
+	}
 	var diff strings.Builder
 	if a.Diff {
 		opts = append(opts, optup.Diff(), optup.ProgressStreams(&diff))
 	}
 	out, err := st.stack.Up(ctx, opts...)
 	c.wait()
+	if len(targets) > 0 {
+		if state, serr := readState(context.WithoutCancel(ctx), st.stack); serr == nil {
+			c.skip(state)
+		}
+	}
 	res.Changes, res.Steps, res.Diff = c.counts(), c.steps(), diff.String()
 	if err == nil {
 		res.Outputs = plainOutputs(out.Outputs)

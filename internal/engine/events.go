@@ -31,10 +31,13 @@ type collector struct {
 	// componentUpdates counts components whose only change is their own inputs: the
 	// engine counts them as updates, the cloud sees nothing.
 	componentUpdates int
-	byURN            map[string]manifest.Resource
-	order            []string
-	errs             []string
-	refused          []string // URNs the engine would replace or delete but refused to, being protected
+	// skipped counts the new resources an up targeted elsewhere left uncreated: the
+	// engine counts them as unchanged.
+	skipped int
+	byURN   map[string]manifest.Resource
+	order   []string
+	errs    []string
+	refused []string // URNs the engine would replace or delete but refused to, being protected
 	// refusedDeletes are the refused URNs it would have deleted.
 	refusedDeletes []string
 	// streamed is set once an event arrived: the CLI opened its stream, which it closes.
@@ -199,12 +202,29 @@ func (c *collector) counts() Changes {
 	defer c.mu.Unlock()
 	out := c.changes
 	out.Update, out.Same = out.Update-c.componentUpdates, out.Same+c.componentUpdates
+	out.Same, out.Skipped = out.Same-c.skipped, c.skipped
 	for _, res := range c.byURN {
 		if res.Unprotected {
 			out.Protect++
 		}
 	}
 	return out
+}
+
+// skip counts the unchanged steps of resources the state does not hold as skipped: an
+// up targeted elsewhere shows each resource it did not create as unchanged.
+func (c *collector) skip(state State) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	held := make(map[string]bool, len(state.Resources))
+	for _, r := range state.Resources {
+		held[string(r.URN)] = true
+	}
+	for urn, res := range c.byURN {
+		if res.Op == manifest.OpSame && !held[urn] {
+			c.skipped++
+		}
+	}
 }
 
 func (c *collector) steps() manifest.Region {

@@ -36,7 +36,10 @@ type Resource struct {
 	DependsOn []string `json:"dependsOn,omitempty"`
 	// InputDeps are, per input, the resources its value comes from.
 	InputDeps map[string][]string `json:"inputDeps,omitempty"`
-	Computed  map[string]string   `json:"computed,omitempty"`
+	// DependsOn are the resources it waits for (pulumi.DependsOn and those its inputs
+	// come from), in an offline plan.
+	DependsOn []string          `json:"dependsOn,omitempty"`
+	Computed  map[string]string `json:"computed,omitempty"`
 	// Op is what a preview would do to the resource (create, update, replace, delete,
 	// same); empty in an offline plan, where every resource is simply planned.
 	Op Op `json:"op,omitempty"`
@@ -53,7 +56,8 @@ type Resource struct {
 }
 
 // Changes counts what an operation did (or a preview would do) per kind. Protect
-// counts resources whose lost protection the operation restores.
+// counts resources whose lost protection the operation restores; Skipped, in an
+// operation targeted at some resources (a stage), the new resources it left for later.
 type Changes struct {
 	Create  int `json:"create"`
 	Update  int `json:"update"`
@@ -61,6 +65,7 @@ type Changes struct {
 	Delete  int `json:"delete"`
 	Same    int `json:"same"`
 	Protect int `json:"protect,omitempty"`
+	Skipped int `json:"skipped,omitempty"`
 }
 
 // Pending reports whether anything would change.

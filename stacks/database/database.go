@@ -207,7 +207,14 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	d.Endpoint = cluster.Endpoint
 	d.ReaderEndpoint = cluster.ReaderEndpoint
 	d.Port = cluster.Port
-	d.MasterUserSecretARN = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	// No secret until the cluster exists: an up targeted at an earlier stage (network)
+	// leaves the cluster uncreated and its outputs empty, and must not stop on it.
+	d.MasterUserSecretARN = cluster.MasterUserSecrets.ApplyT(func(secrets []rds.ClusterMasterUserSecret) string {
+		if len(secrets) == 0 || secrets[0].SecretArn == nil {
+			return ""
+		}
+		return *secrets[0].SecretArn
+	}).(pulumi.StringOutput)
 	d.SecurityGroupID = sg.ID().ToStringOutput()
 	d.ListenPort, d.name = e.port, name
 	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{

@@ -45,6 +45,9 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if why := w.refuseCreate(typ, urn, inputs); why != "" {
 		return nil, status.Error(codes.FailedPrecondition, why)
 	}
+	if why := capacityRefusal(typ, inputs); why != "" {
+		return nil, status.Error(codes.ResourceExhausted, why)
+	}
 	if typ == "aws:autoscaling/group:Group" {
 		// The servers boot now: what their role gains from here on, they boot without.
 		w.launch(inputs)
