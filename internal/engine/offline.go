@@ -70,7 +70,6 @@ func PlanRegion(r *spec.Region) (manifest.Region, error) {
 			ID:             reg.ID,
 			DependsOn:      reg.Dependencies,
 			InputDeps:      reg.InputDependencies,
-			DependsOn:      reg.Dependencies,
 			Computed:       reg.Computed,
 		})
 	}

@@ -36,10 +36,7 @@ type Resource struct {
 	DependsOn []string `json:"dependsOn,omitempty"`
 	// InputDeps are, per input, the resources its value comes from.
 	InputDeps map[string][]string `json:"inputDeps,omitempty"`
-	// DependsOn are the resources it waits for (pulumi.DependsOn and those its inputs
-	// come from), in an offline plan.
-	DependsOn []string          `json:"dependsOn,omitempty"`
-	Computed  map[string]string `json:"computed,omitempty"`
+	Computed  map[string]string   `json:"computed,omitempty"`
 	// Op is what a preview would do to the resource (create, update, replace, delete,
 	// same); empty in an offline plan, where every resource is simply planned.
 	Op Op `json:"op,omitempty"`
