@@ -29,6 +29,9 @@ type NewRequest struct {
 	AccountID string
 	// Facts answers which zones and classes the region has; nil uses awsmodel's tables.
 	Facts scaffold.Facts
+	// AlarmEmail and AlarmHTTPS are where the region's alarms go; the template needs
+	// both, a --from region's are kept when left out.
+	AlarmEmail, AlarmHTTPS string
 }
 
 // NewResult is the region file written and what in it differs from its source.
@@ -68,7 +71,8 @@ func (e *Env) New(ctx context.Context, req NewRequest) (*NewResult, error) {
 	path := filepath.Join(e.RegionsDir, req.Region+".yaml")
 	sreq := scaffold.Request{
 		Region: req.Region, Jurisdiction: req.Jurisdiction, Description: info.Description,
-		AccountID: req.AccountID, From: req.From, Facts: req.Facts, Today: e.Now(),
+		AccountID: req.AccountID, From: req.From, Facts: req.Facts,
+		AlarmEmail: req.AlarmEmail, AlarmHTTPS: req.AlarmHTTPS,
 	}
 	if req.From != "" {
 		if _, err := e.Load([]string{req.From}); err != nil {
@@ -140,6 +144,12 @@ func (e *Env) checkNew(req NewRequest, j spec.Jurisdictions) (awsregions.Region,
 	if req.From == "" {
 		if req.AccountID == "" {
 			return refuse("a region from the template needs its account: pass --account ID (or --from REGION to copy one)")
+		}
+		if req.AlarmEmail == "" || req.AlarmHTTPS == "" {
+			return refuse("a region from the template needs where its alarms go: pass --alarm-email ADDRESS and --alarm-https URL (a paging endpoint that confirms itself, as ha.alarm-endpoint requires), or --from REGION to copy one's")
+		}
+		if !strings.HasPrefix(req.AlarmHTTPS, "https://") {
+			return refuse("--alarm-https %q: give an https:// URL of a paging endpoint", req.AlarmHTTPS)
 		}
 		return info, nil
 	}

@@ -137,7 +137,7 @@ func TestNewEverySource(t *testing.T) {
 	for _, tt := range []NewRequest{
 		{Region: "ap-northeast-1", Jurisdiction: "jp", From: "us-east-1", AccountID: "444455556666"},
 		{Region: "ap-northeast-3", Jurisdiction: "jp", From: "ap-southeast-2"},
-		{Region: "eu-central-1", Jurisdiction: "de", AccountID: "111122223333"},
+		{Region: "eu-central-1", Jurisdiction: "de", AccountID: "111122223333", AlarmEmail: "oncall-de@acme.example", AlarmHTTPS: "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue"},
 		{Region: "ap-south-2", Jurisdiction: "in", From: "eu-west-1"},
 	} {
 		t.Run(tt.Region+"-from-"+tt.From, func(t *testing.T) {
@@ -180,6 +180,8 @@ func TestNewRefusals(t *testing.T) {
 			`--from eu-west-9: no region file DIR/eu-west-9.yaml; did you mean "eu-west-1"?; available: ap-southeast-2, eu-west-1, us-east-1`},
 		{"template without account", NewRequest{Region: "ap-northeast-1", Jurisdiction: "jp"},
 			"a region from the template needs its account: pass --account ID (or --from REGION to copy one)"},
+		{"template without alarms", NewRequest{Region: "ap-northeast-1", Jurisdiction: "jp", AccountID: "444455556666"},
+			"a region from the template needs where its alarms go: pass --alarm-email ADDRESS and --alarm-https URL (a paging endpoint that confirms itself, as ha.alarm-endpoint requires), or --from REGION to copy one's"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,6 +48,8 @@ func newNewCmd(f *Factory, g *Globals, runF func(*NewOptions) error) *cobra.Comm
 	cmd.Flags().StringVar(&opts.Request.Jurisdiction, "jurisdiction", "", "the residency zone the region's data stays in (a key of jurisdictions.yaml)")
 	cmd.Flags().StringVar(&opts.Request.From, "from", "", "an existing region to start from (default: the template)")
 	cmd.Flags().StringVar(&opts.Request.AccountID, "account", "", "the new region's AWS account id (default: the --from region's)")
+	cmd.Flags().StringVar(&opts.Request.AlarmEmail, "alarm-email", "", "the on-call address the region's alarms mail (required without --from)")
+	cmd.Flags().StringVar(&opts.Request.AlarmHTTPS, "alarm-https", "", "a paging endpoint (https URL) the alarms post to, which confirms itself (required without --from)")
 	_ = cmd.RegisterFlagCompletionFunc("from", completeRegions(g))
 	return cmd
 }

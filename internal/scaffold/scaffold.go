@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -54,8 +53,9 @@ type Request struct {
 	// Taken are the VPC blocks of every region file in the folder.
 	Taken []netip.Prefix
 	Facts Facts
-	// Today dates the template's temporary waiver.
-	Today time.Time
+	// AlarmEmail and AlarmHTTPS are where the new region's alarms go (--alarm-email,
+	// --alarm-https); the template needs both, a source's are kept when left out.
+	AlarmEmail, AlarmHTTPS string
 }
 
 // Change is one value the new file does not copy from its source, and why.
@@ -87,16 +87,15 @@ type Result struct {
 	Notes []string
 }
 
-// TemplateWaiverDays is how long the template's waiver of ha.alarm-endpoint lasts: the
-// time to add the paging endpoint before the region carries traffic.
-const TemplateWaiverDays = 30
-
 // Generate writes the region file of req.Region from req.Source (or the template).
 func Generate(req Request) (*Result, error) {
 	src := req.Source
 	if req.From == "" {
 		if req.AccountID == "" {
 			return nil, errors.New("the template has no account: give the new region's account")
+		}
+		if req.AlarmEmail == "" || req.AlarmHTTPS == "" {
+			return nil, errors.New("the template has no alarm addresses: give the on-call e-mail and a paging endpoint that confirms itself (an https URL)")
 		}
 		src = Template
 	}
@@ -177,8 +176,6 @@ func (g *generator) run() error {
 	if r.From != "" {
 		g.drop("allow", "allowances to replace or delete data stores of "+r.From+" were decisions about that region")
 		g.drop("waivers", "waivers of "+r.From+" were decisions about that region; review this region's own findings with `regionctl plan "+r.Region+"`")
-	} else {
-		g.templateWaivers()
 	}
 	if len(g.trailing) > 0 && len(g.root.Content) >= 2 {
 		last := g.root.Content[len(g.root.Content)-2]
@@ -478,17 +475,33 @@ func (g *generator) images() {
 }
 
 func (g *generator) alarms() {
+	r := g.req
 	alarms := value(g.root, "alarms")
-	email := value(alarms, "email")
-	if email == nil {
+	if alarms == nil {
 		return
 	}
-	local, domain, ok := strings.Cut(email.Value, "@")
-	if !ok {
+	switch email := value(alarms, "email"); {
+	case r.AlarmEmail != "":
+		g.set(alarms, "email", r.AlarmEmail, "alarms.email", "--alarm-email")
+	case email != nil:
+		if local, domain, ok := strings.Cut(email.Value, "@"); ok {
+			if to, ok := g.renamed(local); ok {
+				g.set(alarms, "email", to+"@"+domain, "alarms.email", "it named "+g.sourceZone())
+			}
+		}
+	}
+	if r.AlarmHTTPS == "" {
 		return
 	}
-	if to, ok := g.renamed(local); ok {
-		g.set(alarms, "email", to+"@"+domain, "alarms.email", "it named "+g.sourceZone())
+	list := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: r.AlarmHTTPS}}}
+	if v := value(alarms, "https"); v != nil {
+		list.LineComment = v.LineComment
+		*v = *list
+	} else {
+		alarms.Content = append(alarms.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "https"}, list)
+	}
+	if r.From != "" {
+		g.change("alarms.https", "", r.AlarmHTTPS, "--alarm-https")
 	}
 }
 
@@ -507,21 +520,6 @@ func (g *generator) drop(key, why string) {
 		g.trailing = append(g.trailing, msg)
 	}
 	g.change(key, fmt.Sprintf("%d %s", len(v.Content), plural(len(v.Content), "entry", "entries")), "", why)
-}
-
-// templateWaivers dates the template's waiver of ha.alarm-endpoint from today.
-func (g *generator) templateWaivers() {
-	seq := value(g.root, "waivers")
-	if seq == nil {
-		return
-	}
-	expires := g.req.Today.AddDate(0, 0, TemplateWaiverDays).Format(time.DateOnly)
-	for _, w := range seq.Content {
-		if v := value(w, "expires"); v != nil {
-			v.Value, v.Style = expires, 0
-		}
-	}
-	g.change("waivers", "", "ha.alarm-endpoint until "+expires, "the template cannot know your paging endpoint: add alarms.https and remove the waiver")
 }
 
 // joinLine puts a new line comment before an old one, on the same line.

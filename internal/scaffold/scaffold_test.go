@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/regionctl/regionctl/internal/testutil"
 )
@@ -50,7 +49,6 @@ func changeLines(cs []Change) []string {
 }
 
 func TestGenerateGolden(t *testing.T) {
-	today := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		golden string
 		req    Request
@@ -58,7 +56,8 @@ func TestGenerateGolden(t *testing.T) {
 		{"ap-northeast-1.from-eu-west-1.yaml", Request{Region: "ap-northeast-1", Jurisdiction: "jp", Description: "Asia Pacific (Tokyo)", From: "eu-west-1"}},
 		{"ap-northeast-1.from-us-east-1.yaml", Request{Region: "ap-northeast-1", Jurisdiction: "jp", Description: "Asia Pacific (Tokyo)", From: "us-east-1", AccountID: "444455556666"}},
 		{"eu-central-1.from-ap-southeast-2.yaml", Request{Region: "eu-central-1", Jurisdiction: "eu", Description: "Europe (Frankfurt)", From: "ap-southeast-2"}},
-		{"eu-central-1.template.yaml", Request{Region: "eu-central-1", Jurisdiction: "eu", Description: "Europe (Frankfurt)", AccountID: "111122223333"}},
+		{"eu-central-1.template.yaml", Request{Region: "eu-central-1", Jurisdiction: "eu", Description: "Europe (Frankfurt)", AccountID: "111122223333",
+			AlarmEmail: "oncall-eu@acme.example", AlarmHTTPS: "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
@@ -66,7 +65,7 @@ func TestGenerateGolden(t *testing.T) {
 			if req.From != "" {
 				req.Source = source(t, req.From)
 			}
-			req.Taken, req.Facts, req.Today = shipped, AWSFacts{}, today
+			req.Taken, req.Facts = shipped, AWSFacts{}
 			res, err := Generate(req)
 			if err != nil {
 				t.Fatal(err)
