@@ -195,7 +195,14 @@ func (st *stage) Health(ctx context.Context, a rollout.Applied) (rollout.Verdict
 		add(rollout.AlarmVerdict(names, states))
 	}
 	if st.fleet.GateOutputs() {
-		add(rollout.OutputsVerdict(r, a.Outputs))
+		outputs := a.Outputs
+		if outputs == nil { // not applied by this rollout: what the stack has
+			var err error
+			if outputs, err = st.s.runner.Outputs(ctx, r); err != nil {
+				return v, err
+			}
+		}
+		add(rollout.OutputsVerdict(r, outputs))
 	}
 	return v, nil
 }

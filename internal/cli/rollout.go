@@ -134,4 +134,3 @@ func rolloutJSON(opts *DeployOptions, o *rollout.Outcome) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
-

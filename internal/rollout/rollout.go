@@ -84,6 +84,8 @@ type RegionResult struct {
 	// planned.
 	Changes manifest.Changes
 	Health  Verdict
+	// Applied is whether this rollout ran an up on the region.
+	Applied bool
 	Err     error
 }
 
@@ -91,8 +93,10 @@ type RegionResult struct {
 // failed part-way counts when it changed something).
 func (r RegionResult) Changed() bool {
 	switch r.Status {
-	case StatusApplied, StatusUnhealthy:
+	case StatusApplied:
 		return true
+	case StatusUnhealthy:
+		return r.Applied
 	case StatusFailed:
 		return r.Changes.Pending()
 	}
@@ -190,14 +194,23 @@ func Run(ctx context.Context, plan Plan, stage Stage, opts Options) (*Outcome, e
 				out.Regions[index[id]].Status = StatusUnchanged
 			}
 		}
-		if len(apply) == 0 {
-			opts.Log(fmt.Sprintf("wave %s: nothing to change", w.Name))
-			continue
-		}
-		opts.Log(fmt.Sprintf("wave %s: applying %s", w.Name, strings.Join(apply, ", ")))
+		// Every region of the wave is judged, changed or not: a region already unwell
+		// (an earlier rollout's canary) stops the next wave too.
 		var failed []string
 		var healthy []Applied
-		for _, a := range stage.Apply(ctx, apply) {
+		for _, id := range w.Regions {
+			if !pending[id].Pending() {
+				healthy = append(healthy, Applied{Region: id, Changes: pending[id]})
+			}
+		}
+		var applied []Applied
+		if len(apply) == 0 {
+			opts.Log(fmt.Sprintf("wave %s: nothing to change", w.Name))
+		} else {
+			opts.Log(fmt.Sprintf("wave %s: applying %s", w.Name, strings.Join(apply, ", ")))
+			applied = stage.Apply(ctx, apply)
+		}
+		for _, a := range applied {
 			r := &out.Regions[index[a.Region]]
 			r.Changes, r.Err = a.Changes, a.Err
 			if a.Err != nil {
@@ -206,16 +219,18 @@ func Run(ctx context.Context, plan Plan, stage Stage, opts Options) (*Outcome, e
 				regionErrs = append(regionErrs, a.Err)
 				continue
 			}
-			r.Status = StatusApplied
+			r.Status, r.Applied = StatusApplied, true
 			healthy = append(healthy, a)
 		}
 		if ctx.Err() != nil {
 			return stop(out, w.Name, failed, append(regionErrs, ctx.Err()))
 		}
 		if len(failed) <= plan.Tolerance && len(healthy) > 0 {
-			opts.Log(fmt.Sprintf("wave %s: baking %s", w.Name, plan.Bake))
-			if err := opts.Sleep(ctx, plan.Bake); err != nil {
-				return stop(out, w.Name, failed, append(regionErrs, err))
+			if len(applied) > len(failed) {
+				opts.Log(fmt.Sprintf("wave %s: baking %s", w.Name, plan.Bake))
+				if err := opts.Sleep(ctx, plan.Bake); err != nil {
+					return stop(out, w.Name, failed, append(regionErrs, err))
+				}
 			}
 			for _, a := range healthy {
 				r := &out.Regions[index[a.Region]]

@@ -47,10 +47,14 @@ type FleetHealth struct {
 const DefaultBakeTime = 10 * time.Minute
 
 // GateAlarms reports whether alarms gate a wave.
-func (f *Fleet) GateAlarms() bool { return f.Health == nil || f.Health.Alarms == nil || *f.Health.Alarms }
+func (f *Fleet) GateAlarms() bool {
+	return f.Health == nil || f.Health.Alarms == nil || *f.Health.Alarms
+}
 
 // GateOutputs reports whether the stack's endpoints gate a wave.
-func (f *Fleet) GateOutputs() bool { return f.Health == nil || f.Health.Outputs == nil || *f.Health.Outputs }
+func (f *Fleet) GateOutputs() bool {
+	return f.Health == nil || f.Health.Outputs == nil || *f.Health.Outputs
+}
 
 // Regions lists the regions of every wave, in wave order.
 func (f *Fleet) Regions() []string {
