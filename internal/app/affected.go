@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/regionctl/regionctl/internal/source"
+	"github.com/regionctl/regionctl/internal/spec"
 )
 
 // Affected is which regions a change touches, for CI to preview.
@@ -91,11 +92,12 @@ func regionFiles(dir string) ([]string, error) {
 	return ids, nil
 }
 
-// regionID is the region of a region file's name ("eu-west-1.yaml"); jurisdictions.yaml
-// and other files are not region files.
+// regionID is the region of a region file's name ("eu-west-1.yaml"); jurisdictions.yaml,
+// fleet.yaml (the rollout order, which changes no region) and other files are not
+// region files.
 func regionID(name string) (string, bool) {
 	id, ok := strings.CutSuffix(name, ".yaml")
-	return id, ok && id != "jurisdictions" && !strings.HasPrefix(id, ".")
+	return id, ok && name != spec.JurisdictionsFile && name != spec.FleetFile && !strings.HasPrefix(id, ".")
 }
 
 func classify(base, dir string, changes []source.Change, current []string) *Affected {

@@ -13,6 +13,7 @@ import (
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/policy"
+	"github.com/regionctl/regionctl/internal/rollout"
 	"github.com/regionctl/regionctl/internal/spec"
 )
 
@@ -72,6 +73,11 @@ type Env struct {
 	// LiveSource asks the account what it offers a region (preflight --live); nil
 	// when the build has none.
 	LiveSource func(ctx context.Context, region string) (RegionSource, error)
+	// LiveAlarms reads CloudWatch alarm states for a rollout's health gate; nil when
+	// the build has none. A rehearsal reads its own (rehearsal.AlarmFile).
+	LiveAlarms rollout.AlarmReader
+	// Sleep waits out a rollout's bake time (or until ctx ends); nil waits on a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // EngineRequest is what an engine command asks for.

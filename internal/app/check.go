@@ -17,9 +17,9 @@ import (
 func (e *Env) Validate(ids []string) ([]*spec.Region, error) {
 	regions, err := e.Load(ids)
 	if err != nil {
-		return nil, err
+		return nil, joinProblems(err, e.validateFleet())
 	}
-	var ps spec.Problems
+	ps := problemsOf(e.validateFleet())
 	for _, r := range regions {
 		ps = append(ps, policy.CheckFile(r, e.Now())...)
 	}

@@ -222,71 +222,94 @@ func (e *Env) Apply(ctx context.Context, req EngineRequest) (*Outcome, error) {
 // question, or everything). It returns each region's error (in the order of s.regions)
 // and what stopped the whole run (a failed check, no confirmation, a cancellation).
 func (e *Env) apply(ctx context.Context, s *session, rl *relay, req EngineRequest, stage Stage, targets engine.Targets) (*Outcome, []error, error) {
-	out := &Outcome{Op: engine.Up, Rehearse: req.Rehearse}
-	errs := make([]error, len(s.regions))
-	ready := e.withoutPending(ctx, s, errs)
+	p, err := e.previewToApply(ctx, s, rl, req, targets)
+	if err != nil || len(p.apply) == 0 || ctx.Err() != nil {
+		return p.out, p.errs, errors.Join(err, ctx.Err())
+	}
+	if !req.Yes {
+		if err := e.confirmApply(ctx, p.out, req, stage, p.apply); err != nil {
+			return p.out, p.errs, err
+		}
+	}
+	e.applyConfirmed(ctx, s, rl, p, p.apply, targets)
+	return p.out, p.errs, nil
+}
+
+// toApply is a checked preview of a session's regions, before anything is applied.
+type toApply struct {
+	out   *Outcome
+	errs  []error        // per region of the session, in its order
+	index map[string]int // region id → position in the session
+	// apply are the regions whose preview passed and changes something; totals their
+	// change counts, for progress.
+	apply  []*spec.Region
+	totals map[string]int
+}
+
+// previewToApply previews every region of the session that has no interrupted
+// operation and judges the previews; targets limit what each result counts (a stage).
+func (e *Env) previewToApply(ctx context.Context, s *session, rl *relay, req EngineRequest, targets engine.Targets) (*toApply, error) {
+	p := &toApply{out: &Outcome{Op: engine.Up, Rehearse: req.Rehearse}, errs: make([]error, len(s.regions)), index: map[string]int{}, totals: map[string]int{}}
+	ready := e.withoutPending(ctx, s, p.errs)
 	// The preview is of the whole region, whatever the stage: the guardrails judge the
 	// region as the file describes it (a database's alarms are in a later stage, yet
 	// part of it) and every change the file makes; the stage is a view of it.
 	previews := e.phase(ctx, s, rl, engine.Preview, PhasePlanning, ready, nil, nil)
 	var err error
-	if out.Reports, err = e.checkResults(s.regions, previews); err != nil {
-		return out, errs, err
+	if p.out.Reports, err = e.checkResults(s.regions, previews); err != nil {
+		return p, err
 	}
-	out.Results = make([]engine.Result, len(s.regions))
-	index := map[string]int{}
+	p.out.Results = make([]engine.Result, len(s.regions))
 	for i, r := range s.regions {
-		index[r.Region] = i
-		out.Results[i] = engine.Result{Region: r.Region, Op: engine.Up, Err: errs[i]}
+		p.index[r.Region] = i
+		p.out.Results[i] = engine.Result{Region: r.Region, Op: engine.Up, Err: p.errs[i]}
 	}
-	var apply []*spec.Region
-	totals := map[string]int{}
 	for _, res := range previews {
-		i := index[res.Region]
+		i := p.index[res.Region]
 		res = stageView(res, targets)
-		errs[i] = e.verdict(out, s.regions[i], &res, req)
+		p.errs[i] = e.verdict(p.out, s.regions[i], &res, req)
 		res.Op = engine.Up // what the command did to the region: its preview, until applied
-		out.Results[i] = res
-		if errs[i] == nil && res.Changes.Pending() {
-			apply = append(apply, s.regions[i])
-			totals[res.Region] = res.Changes.Total()
+		p.out.Results[i] = res
+		if p.errs[i] == nil && res.Changes.Pending() {
+			p.apply = append(p.apply, s.regions[i])
+			p.totals[res.Region] = res.Changes.Total()
 		}
 	}
-	if len(apply) == 0 || ctx.Err() != nil {
-		return out, errs, ctx.Err()
-	}
-	if !req.Yes {
-		if err := e.confirmApply(ctx, out, req, stage, apply); err != nil {
-			return out, errs, err
-		}
-	}
+	return p, nil
+}
 
+// applyConfirmed applies the confirmed preview of the regions apply (of p): it lifts
+// the protection of the data stores an allowance lets change and the deletion
+// protection of the load balancers the preview replaces or deletes, runs the up
+// (limited to targets), and puts both back where the up fails. Results and errors go
+// into p; it returns the results of the regions it ran the up of.
+func (e *Env) applyConfirmed(ctx context.Context, s *session, rl *relay, p *toApply, apply []*spec.Region, targets engine.Targets) []engine.Result {
 	lifted := map[string][]string{}
 	for _, r := range apply {
-		i := index[r.Region]
-		urns := policy.Unprotect(r, out.Results[i].Steps, e.Now())
+		i := p.index[r.Region]
+		urns := policy.Unprotect(r, p.out.Results[i].Steps, e.Now())
 		if len(urns) == 0 {
 			continue
 		}
 		if err := s.runner.SetProtect(ctx, r, urns, false); err != nil {
-			errs[i] = err
+			p.errs[i] = err
 			continue
 		}
 		lifted[r.Region] = urns
 	}
-	released, apply := e.releaseReplaced(ctx, s, apply, out, index, errs)
-	applied := e.phase(ctx, s, rl, engine.Up, string(engine.Up), apply, totals, targets)
-	for _, res := range applied {
-		i := index[res.Region]
-		out.Results[i], errs[i] = res, res.Err
+	released, apply := e.releaseReplaced(ctx, s, apply, p.out, p.index, p.errs)
+	results := e.phase(ctx, s, rl, engine.Up, string(engine.Up), apply, p.totals, targets)
+	for _, res := range results {
+		i := p.index[res.Region]
+		p.out.Results[i], p.errs[i] = res, res.Err
 		if urns := lifted[res.Region]; len(urns) > 0 && res.Err != nil {
-			errs[i] = errors.Join(errs[i], e.reprotect(ctx, s, s.regions[i], urns))
+			p.errs[i] = errors.Join(p.errs[i], e.reprotect(ctx, s, s.regions[i], urns))
 		}
 		if urns := released[res.Region]; len(urns) > 0 && res.Err != nil {
-			errs[i] = errors.Join(errs[i], e.reguard(ctx, s, s.regions[i], urns))
+			p.errs[i] = errors.Join(p.errs[i], e.reguard(ctx, s, s.regions[i], urns))
 		}
 	}
-	return out, errs, nil
+	return results
 }
 
 // withoutPending returns the regions whose state holds no interrupted operation; the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/regionctl/regionctl/internal/policy"
+	"github.com/regionctl/regionctl/internal/rollout"
 	"github.com/regionctl/regionctl/internal/spec"
 )
 
@@ -146,6 +147,7 @@ func leafCode(err error) int {
 	var denied *PolicyDeniedError
 	var pending *ChangesPendingError
 	var preflight *PreflightFailedError
+	var stopped *rollout.StoppedError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled
@@ -155,6 +157,10 @@ func leafCode(err error) int {
 		return ExitInvalidConfig
 	case errors.As(err, &pending):
 		return ExitChangesPending
+	case errors.As(err, &stopped):
+		// A rollout stopped by a failed or unhealthy wave (or one that went through
+		// with tolerated failures) is a failure; its regions' own errors rank with it.
+		return ExitFailure
 	case errors.As(err, &gate):
 		if slices.Contains(gate.Gates, "policy") {
 			return ExitPolicyViolation

@@ -27,6 +27,8 @@ type DeployOptions struct {
 	Request app.EngineRequest
 	// Review writes the preview as the pull-request comment (preview only).
 	Review ReviewOutputs
+	// Waves rolls out in the waves of regions/fleet.yaml (up --all only).
+	Waves bool
 }
 
 // parallelFlag is --parallel: a whole number of regions at once, with our own message.
@@ -84,6 +86,9 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 			if opts.Request.Staged && opts.Request.Stage != "" {
 				return usagef("use --stage %s or --staged, not both (--staged runs every stage in turn)", opts.Request.Stage)
 			}
+			if err := checkWaves(opts); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -111,6 +116,7 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 	}
 	if op == engine.Up {
 		fl.BoolVar(&opts.Request.Staged, "staged", false, "bring the region up stage by stage (network, data, app), each checked and applied on its own; run again to resume after a failure")
+		fl.BoolVar(&opts.Waves, "waves", false, "with --all: roll out in the waves of regions/fleet.yaml, baking and checking health between waves")
 	}
 	if op == engine.Destroy {
 		fl.BoolVar(&opts.Request.Unprotect, "unprotect", false, "remove protection from stateful resources so they can be destroyed")
@@ -163,6 +169,9 @@ func deployRun(ctx context.Context, opts *DeployOptions) error {
 	case engine.Preview:
 		out, err = env.Preview(ctx, opts.Request)
 	case engine.Up:
+		if opts.Waves {
+			return rolloutRun(ctx, opts, env)
+		}
 		out, err = env.Apply(ctx, opts.Request)
 	case engine.Destroy:
 		out, err = env.Destroy(ctx, opts.Request)

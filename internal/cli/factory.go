@@ -9,6 +9,7 @@ import (
 	"github.com/regionctl/regionctl/internal/awslive"
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/report"
+	"github.com/regionctl/regionctl/internal/rollout"
 )
 
 // Factory holds what commands need from outside, in one place, so tests can swap any
@@ -21,11 +22,13 @@ type Factory struct {
 	NewRunner func(engine.Settings) (app.Runner, error)
 	// LiveSource asks an AWS account what it offers a region (preflight --live).
 	LiveSource func(ctx context.Context, region string) (app.RegionSource, error)
+	// LiveAlarms reads CloudWatch alarm states (the health gate of up --waves).
+	LiveAlarms rollout.AlarmReader
 }
 
 // NewFactory is the factory of a real run.
 func NewFactory(ios *IOStreams) *Factory {
-	return &Factory{IO: ios, Now: time.Now, Getenv: os.Getenv, Planner: engine.Offline{}, NewRunner: realRunner, LiveSource: awslive.New}
+	return &Factory{IO: ios, Now: time.Now, Getenv: os.Getenv, Planner: engine.Offline{}, NewRunner: realRunner, LiveSource: awslive.New, LiveAlarms: awslive.NewAlarms()}
 }
 
 // realRunner finds the Pulumi CLI and builds the Automation API runner.
@@ -53,6 +56,7 @@ func (f *Factory) Env(g *Globals) *app.Env {
 		},
 		Prompt:     f.IO,
 		LiveSource: f.LiveSource,
+		LiveAlarms: f.LiveAlarms,
 	}
 }
 

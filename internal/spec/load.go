@@ -119,7 +119,8 @@ func LoadDir(dir string, ids ...string) ([]*Region, error) {
 }
 
 // regionFiles maps a region id (file name without extension) to its file. .yml files
-// are listed too, so a misnamed file is reported rather than silently skipped.
+// are listed too, so a misnamed file is reported rather than silently skipped;
+// jurisdictions.yaml and fleet.yaml are not region files.
 func regionFiles(dir string) (map[string]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -129,7 +130,7 @@ func regionFiles(dir string) (map[string]string, error) {
 	for _, e := range entries {
 		name := e.Name()
 		ext := filepath.Ext(name)
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || name == JurisdictionsFile {
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || name == JurisdictionsFile || name == FleetFile {
 			continue
 		}
 		id := strings.TrimSuffix(name, ext)
