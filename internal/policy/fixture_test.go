@@ -3,13 +3,13 @@ package policy
 import (
 	"encoding/json"
 	"flag"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/regionctl/regionctl/internal/manifest"
 	"github.com/regionctl/regionctl/internal/spec"
+	"github.com/regionctl/regionctl/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files (testdata/*.golden, the README rule table)")
@@ -245,17 +245,5 @@ func jsonString(s string) string {
 // golden compares got with a golden file, or rewrites it with -update.
 func golden(t *testing.T, file, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/policy -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (-update rewrites it)\n--- got\n%s--- want\n%s", file, got, want)
-	}
+	testutil.Golden(t, file, []byte(got), *update)
 }

@@ -25,19 +25,7 @@ func source(t *testing.T, id string) []byte {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/scaffold -update)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs (go test ./internal/scaffold -update to accept):\n%s", path, got)
-	}
+	testutil.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 func changeLines(cs []Change) []string {

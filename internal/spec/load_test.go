@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/regionctl/regionctl/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files (testdata/**/*.err, regions/schema.json)")
@@ -37,19 +39,7 @@ func testJurisdictions(t testing.TB) Jurisdictions {
 // golden compares got with the golden file, or rewrites it with -update.
 func golden(t *testing.T, file, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/spec -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (-update rewrites it)\n--- got\n%s--- want\n%s", file, got, want)
-	}
+	testutil.Golden(t, file, []byte(got), *update)
 }
 
 // problemsOf asserts err is Problems and renders them as the golden files hold them.
