@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/testutil"
 )
@@ -26,24 +28,12 @@ func TestFeaturesCmdParsesArgs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			ios, _, _ := TestIO(false)
 			var got *FeaturesOptions
-			g := &Globals{}
-			root := newBareRoot(ios, g)
-			root.AddCommand(newFeaturesCmd(testFactory(ios, policyDay, nil, nil), g, func(o *FeaturesOptions) error { got = o; return nil }))
-			root.SetArgs(strings.Fields(tt.argv))
-			err := root.Execute()
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
-				if code := exitCode(ios, err, false); code != tt.wantCode {
-					t.Errorf("exit code %d, want %d", code, tt.wantCode)
-				}
+			code, err := execArgs(t, tt.argv, func(f *Factory, g *Globals) *cobra.Command {
+				return newFeaturesCmd(f, g, func(o *FeaturesOptions) error { got = o; return nil })
+			})
+			if argsFailed(t, code, err, tt.wantErr, tt.wantCode) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.JSON != tt.want.JSON {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/testutil"
 )
@@ -26,24 +28,12 @@ func TestNewCmdArgs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			ios, _, _ := TestIO(false)
 			var got *NewOptions
-			g := &Globals{}
-			root := newBareRoot(ios, g)
-			root.AddCommand(newNewCmd(testFactory(ios, policyDay, nil, nil), g, func(o *NewOptions) error { got = o; return nil }))
-			root.SetArgs(strings.Fields(tt.argv))
-			err := root.Execute()
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
-				if code := exitCode(ios, err, false); code != tt.wantCode {
-					t.Errorf("exit code %d, want %d", code, tt.wantCode)
-				}
+			code, err := execArgs(t, tt.argv, func(f *Factory, g *Globals) *cobra.Command {
+				return newNewCmd(f, g, func(o *NewOptions) error { got = o; return nil })
+			})
+			if argsFailed(t, code, err, tt.wantErr, tt.wantCode) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.Request != tt.want || got.JSON != tt.json {
 				t.Errorf("options = %+v json %v, want %+v json %v", got.Request, got.JSON, tt.want, tt.json)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/playbook"
 )
@@ -98,21 +100,12 @@ func TestPlaybookCmdParsesArgs(t *testing.T) {
 		{argv: "playbook eu-west-1 --sign config --note ok --state file:///tmp/s"},
 	} {
 		t.Run(tt.argv, func(t *testing.T) {
-			ios, _, _ := TestIO(false)
 			var got *PlaybookOptions
-			g := &Globals{}
-			root := newBareRoot(ios, g)
-			root.AddCommand(newPlaybookCmd(testFactory(ios, time.Now, nil, nil), g, func(o *PlaybookOptions) error { got = o; return nil }))
-			root.SetArgs(strings.Fields(tt.argv))
-			err := root.Execute()
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
+			code, err := execArgs(t, tt.argv, func(f *Factory, g *Globals) *cobra.Command {
+				return newPlaybookCmd(f, g, func(o *PlaybookOptions) error { got = o; return nil })
+			})
+			if argsFailed(t, code, err, tt.wantErr, 0) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if p := got.Request.Playbook; p.Region != "eu-west-1" || p.Engine.StateURL != "file:///tmp/s" || got.Request.Step != "config" || got.Request.Note != "ok" {
 				t.Errorf("parsed %+v", got.Request)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/testutil"
 )
@@ -26,21 +28,12 @@ func TestPreflightCmdParsesArgs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			ios, _, _ := TestIO(false)
 			var got *PreflightOptions
-			g := &Globals{}
-			root := newBareRoot(ios, g)
-			root.AddCommand(newPreflightCmd(testFactory(ios, deployDay, nil, nil), g, func(o *PreflightOptions) error { got = o; return nil }))
-			root.SetArgs(strings.Fields(tt.argv))
-			err := root.Execute()
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
+			code, err := execArgs(t, tt.argv, func(f *Factory, g *Globals) *cobra.Command {
+				return newPreflightCmd(f, g, func(o *PreflightOptions) error { got = o; return nil })
+			})
+			if argsFailed(t, code, err, tt.wantErr, 0) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.Region != tt.want.Region || got.Live != tt.want.Live || got.JSON != tt.want.JSON {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
