@@ -146,7 +146,10 @@ func leafCode(err error) int {
 	var denied *PolicyDeniedError
 	var pending *ChangesPendingError
 	var preflight *PreflightFailedError
+	var rollback *RollbackFailedError
 	switch {
+	case errors.As(err, &rollback) && rollback.Code > 0:
+		return rollback.Code
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled
 	case errors.As(err, &denied):
