@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/opthistory"
+
 	"github.com/regionctl/regionctl/internal/spec"
 )
 
@@ -32,7 +34,7 @@ func (a *Automation) History(ctx context.Context, r *spec.Region) ([]Update, err
 	if st.missing {
 		return nil, &NotDeployedError{Region: r.Region, Backend: a.Backend.URL}
 	}
-	list, err := st.stack.History(ctx, 0, 0)
+	list, err := st.stack.History(ctx, 0, 0, opthistory.ShowSecrets(false)) // no secret is needed: no passphrase
 	if err != nil {
 		return nil, a.explain(r.Region, "", err)
 	}
