@@ -20,7 +20,7 @@ const (
 // HistoryEntry is one update of a region as the backend's history keeps it, with the
 // ledger line regionctl gave it (nil for an update regionctl did not make).
 type HistoryEntry struct {
-	Version int    `json:"version"`
+	Version int    `json:"version,omitempty"`
 	Kind    string `json:"kind"`
 	Start   string `json:"start"`
 	End     string `json:"end,omitempty"`
@@ -78,7 +78,7 @@ func (e *Env) regionHistory(ctx context.Context, s *session, i int) (RegionHisto
 func historyEntries(updates []engine.Update, working string) []HistoryEntry {
 	out := make([]HistoryEntry, 0, len(updates))
 	for _, u := range updates {
-		h := HistoryEntry{Version: u.Version, Kind: u.Kind, Start: u.StartTime, End: u.EndTime, Result: u.Result, Changes: u.Changes, Message: u.Message}
+		h := HistoryEntry{Version: u.Version, Kind: u.Kind, Start: u.StartTime, End: u.EndTime, Result: u.Result, Changes: u.Changes, Message: RecordedMessage(u.Message)}
 		if l, ok := ParseLedger(u.Message); ok {
 			h.Ledger = &l
 			switch {

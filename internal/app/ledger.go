@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -78,7 +79,7 @@ func (l LedgerEntry) String() string {
 
 // ParseLedger reads an update message; ok is false for one regionctl did not write.
 func ParseLedger(msg string) (LedgerEntry, bool) {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(msg), LedgerPrefix)
+	rest, ok := strings.CutPrefix(RecordedMessage(msg), LedgerPrefix)
 	if !ok {
 		return LedgerEntry{}, false
 	}
@@ -108,6 +109,18 @@ func ParseLedger(msg string) (LedgerEntry, bool) {
 		return LedgerEntry{}, false
 	}
 	return l, true
+}
+
+// RecordedMessage is an update message as it was given: the Automation API passes it
+// to the CLI as --message=%q, so the backend keeps it Go-quoted.
+func RecordedMessage(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if len(msg) >= 2 && msg[0] == '"' && msg[len(msg)-1] == '"' {
+		if m, err := strconv.Unquote(msg); err == nil {
+			return m
+		}
+	}
+	return msg
 }
 
 // Reproducible reports whether git alone can re-apply the entry: a clean commit.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/regionctl/regionctl/internal/engine"
@@ -21,10 +22,11 @@ func TestLedgerLineRoundTrips(t *testing.T) {
 		{Op: LedgerUp, Commit: NoCommit, File: hashA, By: "jane"},
 		{Op: LedgerRollback, Commit: commitA, File: hashA, From: commitB, By: "Jane by=Doe <j@x>"},
 	} {
-		msg := l.String()
-		got, ok := ParseLedger(msg)
-		if !ok || got != l {
-			t.Errorf("ParseLedger(%q) = %+v, %v; want %+v", msg, got, ok, l)
+		for _, msg := range []string{l.String(), strconv.Quote(l.String())} { // as given, as the backend keeps it
+			got, ok := ParseLedger(msg)
+			if !ok || got != l {
+				t.Errorf("ParseLedger(%q) = %+v, %v; want %+v", msg, got, ok, l)
+			}
 		}
 	}
 	if got := (LedgerEntry{Op: LedgerUp, Commit: commitA, Dirty: true, File: hashA, By: "Jane"}).String(); got != "regionctl up: commit="+commitA+" dirty file=sha256:0a0a by=Jane" {

@@ -79,7 +79,10 @@ func historyTable(w io.Writer, h app.RegionHistory) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHEN\tWHO\tOP\tCOMMIT\tFILE\tRESULT\tCHANGES (C/U/R/D)\tWORKING TREE")
 	for _, u := range h.Updates {
-		who, op, commit, file, tree := "-", u.Kind+" (not by regionctl)", "-", "-", "-"
+		who, op, commit, file, tree := "-", u.Kind, "-", "-", "-"
+		if u.Kind == "update" {
+			op = "update (not by regionctl: no ledger line)"
+		}
 		if l := u.Ledger; l != nil {
 			who, op, commit, file, tree = l.By, l.Op, app.ShortCommit(l.Commit), shortHash(l.File), u.WorkingTree
 			if l.Dirty {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/opthistory"
 
@@ -49,7 +50,9 @@ func (a *Automation) History(ctx context.Context, r *spec.Region) ([]Update, err
 		}
 		out = append(out, up)
 	}
-	slices.SortStableFunc(out, func(x, y Update) int { return y.Version - x.Version })
+	// The CLI lists newest first; a self-managed backend numbers no versions, so the
+	// start time orders them (the same format throughout), ties kept as listed.
+	slices.SortStableFunc(out, func(x, y Update) int { return strings.Compare(y.StartTime, x.StartTime) })
 	return out, nil
 }
 
