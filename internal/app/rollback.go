@@ -201,6 +201,10 @@ func (e *Env) rollbackTo(ctx context.Context, repo *source.Repo, rel string, req
 	if b.Passphrase != "" {
 		cmd.Env = append(cmd.Env, "PULUMI_CONFIG_PASSPHRASE="+b.Passphrase)
 	}
+	if pulumi, err := engine.PulumiPath(); err == nil {
+		// The same Pulumi CLI: the commit's binary lives in the build cache, not in bin/.
+		cmd.Env = append(cmd.Env, "PATH="+filepath.Dir(pulumi)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	}
 	err = cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
