@@ -196,6 +196,9 @@ func (e *Env) rollbackTo(ctx context.Context, repo *source.Repo, rel string, req
 		args = append(args, "--json")
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
+	// Ctrl-C reaches the child as it reaches any up: it stops its engine cleanly; it
+	// is never killed mid-update.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = req.Stdin, req.Stdout, req.Stderr
 	cmd.Env = append(os.Environ(), EnvLedgerCommit+"="+p.Commit, EnvLedgerFrom+"="+p.From, EnvLedgerBy+"="+by)
 	if b.Passphrase != "" {

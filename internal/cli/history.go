@@ -80,7 +80,10 @@ func historyTable(w io.Writer, h app.RegionHistory) error {
 	fmt.Fprintln(tw, "WHEN\tWHO\tOP\tCOMMIT\tFILE\tRESULT\tCHANGES (C/U/R/D)\tWORKING TREE")
 	for _, u := range h.Updates {
 		who, op, commit, file, tree := "-", u.Kind, "-", "-", "-"
-		if u.Kind == "update" {
+		switch {
+		case strings.HasPrefix(u.Message, "regionctl: "): // its bookkeeping (deletion protection)
+			op = u.Message
+		case u.Kind == "update":
 			op = "update (not by regionctl: no ledger line)"
 		}
 		if l := u.Ledger; l != nil {

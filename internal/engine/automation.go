@@ -316,11 +316,13 @@ func (a *Automation) SetDeletionProtection(ctx context.Context, r *spec.Region, 
 	ws := st.stack.Workspace()
 	ws.SetProgram(program)
 	defer ws.SetProgram(st.program)
-	if _, err := st.stack.Up(ctx, optup.Target(urns)); err != nil {
-		verb := "turning off"
-		if on {
-			verb = "turning back on"
-		}
+	verb := "turning off"
+	if on {
+		verb = "turning back on"
+	}
+	// Its own line in the history: regionctl's bookkeeping, not a ledger entry.
+	msg := optup.Message("regionctl: " + verb + " the deletion protection of load balancers")
+	if _, err := st.stack.Up(ctx, optup.Target(urns), msg); err != nil {
 		return a.explain(r.Region, "", fmt.Errorf("%s the deletion protection of its load balancers: %w", verb, err))
 	}
 	return nil
