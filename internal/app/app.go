@@ -36,6 +36,8 @@ type Runner interface {
 	Stacks(ctx context.Context) ([]engine.StackSummary, error)
 	// Pending reads a deployed region's interrupted operations and cloud resource count.
 	Pending(ctx context.Context, regionID string) ([]engine.PendingOperation, int, error)
+	// History reads a deployed region's update history (the ledger), newest first.
+	History(ctx context.Context, r *spec.Region) ([]engine.Update, error)
 	Close()
 }
 

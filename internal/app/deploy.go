@@ -59,6 +59,7 @@ func (r *relay) set(p Progress, phase string, totals map[string]int) {
 func (e *Env) engineSession(ctx context.Context, req EngineRequest, readOnly, withOrphans bool, clearPending bool) (*session, *relay, error) {
 	rl := &relay{}
 	settings := engine.Settings{Parallel: req.Parallel, LatencyScale: req.LatencyScale, Diff: req.Diff, Progress: rl.handle, Started: rl.started, ClearPendingCreates: clearPending}
+	settings.Message = e.newLedger().message // read by up only: the ledger line
 	s, err := e.open(ctx, req, settings, readOnly, withOrphans)
 	return s, rl, err
 }

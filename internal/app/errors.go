@@ -148,7 +148,10 @@ func leafCode(err error) int {
 	var pending *ChangesPendingError
 	var preflight *PreflightFailedError
 	var stopped *rollout.StoppedError
+	var rollback *RollbackFailedError
 	switch {
+	case errors.As(err, &rollback) && rollback.Code > 0:
+		return rollback.Code
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled
 	case errors.As(err, &denied):

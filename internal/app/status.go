@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"sort"
 
@@ -23,7 +24,10 @@ type RegionStatus struct {
 	Pending []engine.PendingOperation `json:"pending,omitempty"`
 	// Alarms says whom the region's alarms reach; nil when nothing is deployed.
 	Alarms *AlarmReach `json:"alarms,omitempty"`
-	Err    error       `json:"-"`
+	// LastUp is the newest up regionctl recorded (the ledger: who, when, commit, and
+	// whether the working tree's region file is the one it applied); nil when none.
+	LastUp *HistoryEntry `json:"lastUp,omitempty"`
+	Err    error         `json:"-"`
 }
 
 // Status lists every region: those with a file (deployed or not) and the stacks the
@@ -82,6 +86,7 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 		out[i].Deployed = out[i].Deployed || out[i].Resources > 0 || len(out[i].Pending) > 0
 		if out[i].Deployed {
 			out[i].Alarms = alarmReach(*state)
+			out[i].LastUp = e.lastUp(ctx, s, names[i])
 		}
 	}, nil)
 	return out, nil
@@ -101,4 +106,19 @@ func (e *Env) Outputs(ctx context.Context, req EngineRequest) (map[string]any, e
 		return nil, &engine.NotDeployedError{Region: s.regions[0].Region, Backend: s.backend.URL}
 	}
 	return out, err
+}
+
+// lastUp is the newest ledger entry of a region's history; an unreadable history leaves
+// it unknown rather than failing the overview.
+func (e *Env) lastUp(ctx context.Context, s *session, id string) *HistoryEntry {
+	updates, err := s.runner.History(ctx, &spec.Region{Region: id})
+	if err != nil {
+		return nil
+	}
+	for _, h := range historyEntries(updates, FileHash(filepath.Join(e.RegionsDir, id+".yaml"))) {
+		if h.Ledger != nil && h.Kind == "update" {
+			return &h
+		}
+	}
+	return nil
 }

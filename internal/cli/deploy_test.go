@@ -113,6 +113,7 @@ type fakeRunner struct {
 	results  map[engine.Operation]map[string]engine.Result
 	states   map[string]engine.State
 	stacks   []engine.StackSummary
+	history  map[string][]engine.Update
 	calls    []string
 	settings engine.Settings
 	// onPrompt, when set, runs inside Run (to interrupt it, say).
@@ -184,6 +185,14 @@ func (f *fakeRunner) Stacks(context.Context) ([]engine.StackSummary, error) { re
 func (f *fakeRunner) Pending(_ context.Context, id string) ([]engine.PendingOperation, int, error) {
 	st := f.states[id]
 	return st.PendingOperations(), st.Managed(), nil
+}
+
+func (f *fakeRunner) History(_ context.Context, r *spec.Region) ([]engine.Update, error) {
+	h, ok := f.history[r.Region]
+	if !ok {
+		return nil, &engine.NotDeployedError{Region: r.Region, Backend: "file:///x"}
+	}
+	return h, nil
 }
 
 func (f *fakeRunner) Close() {}

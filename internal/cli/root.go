@@ -34,6 +34,8 @@ func NewRootCmdWith(f *Factory, g *Globals) *cobra.Command {
 		newDeployCmd(f, g, engine.Refresh, nil),
 		newOutputsCmd(f, g, nil),
 		newStatusCmd(f, g, nil),
+		newHistoryCmd(f, g, nil),
+		newRollbackCmd(f, g, nil),
 		newRegionsCmd(f, g, nil),
 		newPreflightCmd(f, g, nil),
 		newDiffCmd(f, g, nil),

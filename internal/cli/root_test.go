@@ -51,16 +51,21 @@ func TestCompletionOfRegionNames(t *testing.T) {
 func TestStatusWithoutPassphrase(t *testing.T) {
 	ios, out, _ := TestIO(false)
 	f := &fakeRunner{stacks: []engine.StackSummary{{Region: "eu-west-1", Resources: 124, LastUpdate: "2026-11-22T10:00:00Z"}},
-		states: map[string]engine.State{"eu-west-1": {Resources: []apitype.ResourceV3{{URN: queueURN, Type: "aws:sqs/queue:Queue", Custom: true}}}}}
+		states: map[string]engine.State{"eu-west-1": {Resources: []apitype.ResourceV3{{URN: queueURN, Type: "aws:sqs/queue:Queue", Custom: true}}}},
+		history: map[string][]engine.Update{"eu-west-1": {
+			{Version: 3, Kind: "refresh", Result: "succeeded", StartTime: "2026-11-22T10:00:00Z"},
+			{Version: 2, Kind: "update", Result: "succeeded", StartTime: "2026-11-22T09:00:00Z",
+				Message: "regionctl up: commit=0123456789abcdef0123456789abcdef01234567 file=sha256:00ff by=Jane Doe <jane@example.com>"},
+		}}}
 	t.Chdir(t.TempDir())
 	fac := testFactory(ios, deployDay, nil, f)
 	fac.Getenv = func(string) string { return "" }
 	if err := statusRun(context.Background(), &StatusOptions{IO: ios, Env: envFor(fac, cliTestdata(t, "regions"))}); err != nil {
 		t.Fatal(err)
 	}
-	want := "REGION          STATE         RESOURCES  LAST UPDATE           ALARMS\n" +
-		"ap-southeast-2  not deployed  0          -                     -\n" +
-		"eu-west-1       deployed      1          2026-11-22T10:00:00Z  none\n" +
+	want := "REGION          STATE         RESOURCES  LAST UPDATE           LAST UP BY                                           COMMIT        REGION FILE           ALARMS\n" +
+		"ap-southeast-2  not deployed  0          -                     -                                                    -             -                     -\n" +
+		"eu-west-1       deployed      1          2026-11-22T10:00:00Z  Jane Doe <jane@example.com> at 2026-11-22T09:00:00Z  0123456789ab  differs from applied  none\n" +
 		"eu-west-1: alarms reach nobody: no subscription; add alarms.https (a paging endpoint that confirms itself)\n"
 	if out.String() != want {
 		t.Errorf("status =\n%s\nwant\n%s", out.String(), want)

@@ -63,13 +63,14 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return errors.Join(failed...)
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tALARMS")
+	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tLAST UP BY\tCOMMIT\tREGION FILE\tALARMS")
 	for _, s := range statuses {
 		last := s.LastUpdate
 		if last == "" {
 			last = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, alarmText(s.Alarms))
+		by, commit, file := ledgerText(s.LastUp)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, by, commit, file, alarmText(s.Alarms))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -122,4 +123,31 @@ func stateText(s app.RegionStatus) string {
 		return "deployed"
 	}
 	return "not deployed"
+}
+
+// ledgerText is the last up regionctl recorded: who and when, which commit (and how it
+// ended, when not well), and whether the working tree's region file is the one applied.
+func ledgerText(h *app.HistoryEntry) (by, commit, file string) {
+	if h == nil {
+		return "-", "-", "-"
+	}
+	l := h.Ledger
+	by, commit = l.By+" at "+h.Start, app.ShortCommit(l.Commit)
+	if l.Dirty {
+		commit += " (dirty)"
+	}
+	if l.Op == app.LedgerRollback {
+		commit += " (rollback)"
+	}
+	if h.Result != "succeeded" {
+		commit += " (" + h.Result + ")"
+	}
+	file = "applied"
+	switch h.WorkingTree {
+	case app.FileDiffers:
+		file = "differs from applied"
+	case app.FileMissing:
+		file = "gone"
+	}
+	return by, commit, file
 }

@@ -63,6 +63,9 @@ type Settings struct {
 	Progress func(RegionEvent)
 	// Started is told when a region's operation starts (it may wait for a free slot).
 	Started func(region string)
+	// Message, when set, gives each region's up its update message, which the backend
+	// keeps in the stack's history (the ledger, app.LedgerEntry).
+	Message func(region string) string
 }
 
 // Result is the outcome of one operation on one region.
@@ -203,6 +206,9 @@ func (a *Automation) previewOnce(ctx context.Context, st *openStack, r *spec.Reg
 func (a *Automation) up(ctx context.Context, st *openStack, r *spec.Region, targets []string, res *Result) error {
 	c := a.collector(r.Region, a.Progress)
 	opts := []optup.Option{optup.EventStreams(c.events)}
+	if a.Message != nil {
+		opts = append(opts, optup.Message(a.Message(r.Region)))
+	}
 	if len(targets) > 0 {
 		opts = append(opts, optup.Target(targets))
 	}
@@ -310,11 +316,13 @@ func (a *Automation) SetDeletionProtection(ctx context.Context, r *spec.Region, 
 	ws := st.stack.Workspace()
 	ws.SetProgram(program)
 	defer ws.SetProgram(st.program)
-	if _, err := st.stack.Up(ctx, optup.Target(urns)); err != nil {
-		verb := "turning off"
-		if on {
-			verb = "turning back on"
-		}
+	verb := "turning off"
+	if on {
+		verb = "turning back on"
+	}
+	// Its own line in the history: regionctl's bookkeeping, not a ledger entry.
+	msg := optup.Message("regionctl: " + verb + " the deletion protection of load balancers")
+	if _, err := st.stack.Up(ctx, optup.Target(urns), msg); err != nil {
 		return a.explain(r.Region, "", fmt.Errorf("%s the deletion protection of its load balancers: %w", verb, err))
 	}
 	return nil

@@ -28,6 +28,16 @@ var ErrNoPulumiCLI = errors.New("the Pulumi CLI was not found in bin/ or on PATH
 // FindPulumi returns the Pulumi CLI to drive: bin/pulumi next to the running
 // regionctl, then bin/pulumi under the working directory, then pulumi on PATH.
 func FindPulumi() (auto.PulumiCommand, error) {
+	path, err := PulumiPath()
+	if err != nil {
+		return nil, err
+	}
+	return newPulumiCLI(path)
+}
+
+// PulumiPath is where the Pulumi CLI FindPulumi drives is (another regionctl, a
+// rollback's, is given it on PATH).
+func PulumiPath() (string, error) {
 	var candidates []string
 	if exe, err := os.Executable(); err == nil {
 		if dir := filepath.Dir(exe); filepath.Base(dir) == "bin" {
@@ -39,13 +49,13 @@ func FindPulumi() (auto.PulumiCommand, error) {
 	}
 	for _, c := range candidates {
 		if _, err := os.Stat(c); err == nil {
-			return newPulumiCLI(c)
+			return c, nil
 		}
 	}
 	if path, err := exec.LookPath("pulumi"); err == nil {
-		return newPulumiCLI(path)
+		return path, nil
 	}
-	return nil, ErrNoPulumiCLI
+	return "", ErrNoPulumiCLI
 }
 
 // pulumiCLI runs the Pulumi CLI for the Automation API.

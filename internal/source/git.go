@@ -229,3 +229,20 @@ func (r *Repo) RemoveWorktree(dest string) error {
 }
 
 func short(commit string) string { return commit[:min(len(commit), 12)] }
+
+// Dirty reports whether the working tree differs from HEAD in any of paths (pathspecs
+// from the top, like "*.go"): edited, staged or untracked files.
+func (r *Repo) Dirty(paths ...string) (bool, error) {
+	out, err := git(r.Top, append([]string{"status", "--porcelain", "--"}, paths...)...)
+	if err != nil {
+		return false, fmt.Errorf("reading the working tree's changes: %w", err)
+	}
+	return strings.TrimSpace(out) != "", nil
+}
+
+// Config is a git setting as this checkout sees it (its own, then the user's), "" when
+// unset.
+func (r *Repo) Config(key string) string {
+	out, _ := git(r.Top, "config", "--get", key)
+	return strings.TrimSpace(out)
+}
