@@ -46,6 +46,7 @@ bench: build tools ## offline plan benchmarks, then whole-process rehearsal up/p
 	$(GO) test -run '^$$' -bench '^BenchmarkRehearsal' -benchtime 1x -count $(BENCHCOUNT) -timeout 30m ./internal/cli
 	$(GO) test -run '^$$' -bench '^(BenchmarkNoopPreview|BenchmarkFleet30)$$' -benchtime $(BENCHCOUNT)x -count 1 -timeout 30m ./internal/cli
 	$(GO) test -run '^$$' -bench '^BenchmarkDiff' -benchtime 5x -count 3 -timeout 30m ./internal/cli
+	$(GO) test -run '^$$' -bench '^BenchmarkRollback' -benchtime 3x -count 3 -timeout 30m ./internal/cli
 
 generate: ## regenerate AWS region data and the region-file JSON Schema
 	$(GO) generate ./...
