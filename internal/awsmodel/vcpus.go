@@ -2,12 +2,12 @@ package awsmodel
 
 import "strings"
 
-// vCPUs per size for the tracked families: the EC2 instance type specifications
-// (general purpose, compute optimized, memory optimized pages) give 2 vCPUs for large,
-// 4 for xlarge, 8 for 2xlarge, 16 for 4xlarge in every m/c/r family of the 5th to 8th
+// VCPUsSource is where the vCPUs per size of the tracked families come from: the EC2
+// instance type specifications (general purpose, compute optimized, memory optimized
+// pages) give 2 vCPUs for large, 4 for xlarge, 8 for 2xlarge, 16 for 4xlarge in every m/c/r family of the 5th to 8th
 // generation, and t3/t4g 2 for micro..large, 4 for xlarge, 8 for 2xlarge. Checked on
 // RegionFactsChecked.
-const srcVCPUs = "https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html, co.html, mo.html (vCPUs per instance type)"
+const VCPUsSource = "https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html, co.html, mo.html (vCPUs per instance type)"
 
 var vcpusMCR = map[string]int{"medium": 1, "large": 2, "xlarge": 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64, "24xlarge": 96}
 
