@@ -120,16 +120,18 @@ const (
 	ExitChangesPending  = 5
 	// ExitGate is a --fail-on replace or delete gate that fired (a policy gate exits 3).
 	ExitGate = 6
+	// ExitDrift is a drift check that found the cloud departing from the state.
+	ExitDrift = 7
 )
 
 // ExitCode maps an error (possibly several joined) to the exit code that says most:
-// cancelled, then policy, then invalid configuration, then failure, then changes
-// pending. It is the only place a failure becomes a number.
+// cancelled, then policy, then invalid configuration, then failure, then a gate, then
+// drift found, then changes pending. It is the only place a failure becomes a number.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	rank := map[int]int{ExitOK: 0, ExitChangesPending: 1, ExitGate: 2, ExitFailure: 3, ExitInvalidConfig: 4, ExitPolicyViolation: 5, ExitCancelled: 6}
+	rank := map[int]int{ExitOK: 0, ExitChangesPending: 1, ExitDrift: 2, ExitGate: 3, ExitFailure: 4, ExitInvalidConfig: 5, ExitPolicyViolation: 6, ExitCancelled: 7}
 	best := ExitOK
 	for _, e := range leaves(err) {
 		if c := leafCode(e); rank[c] > rank[best] {
@@ -146,6 +148,7 @@ func leafCode(err error) int {
 	var denied *PolicyDeniedError
 	var pending *ChangesPendingError
 	var preflight *PreflightFailedError
+	var drifted *DriftFoundError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled
@@ -155,6 +158,8 @@ func leafCode(err error) int {
 		return ExitInvalidConfig
 	case errors.As(err, &pending):
 		return ExitChangesPending
+	case errors.As(err, &drifted):
+		return ExitDrift
 	case errors.As(err, &gate):
 		if slices.Contains(gate.Gates, "policy") {
 			return ExitPolicyViolation

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/regionctl/regionctl/internal/drift"
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/spec"
 )
@@ -23,6 +24,9 @@ type RegionStatus struct {
 	Pending []engine.PendingOperation `json:"pending,omitempty"`
 	// Alarms says whom the region's alarms reach; nil when nothing is deployed.
 	Alarms *AlarmReach `json:"alarms,omitempty"`
+	// Drift is the last drift check (regionctl drift), from the stack's tag; nil when
+	// the region was never checked.
+	Drift *drift.Last `json:"drift,omitempty"`
 	Err    error       `json:"-"`
 }
 
@@ -82,6 +86,7 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 		out[i].Deployed = out[i].Deployed || out[i].Resources > 0 || len(out[i].Pending) > 0
 		if out[i].Deployed {
 			out[i].Alarms = alarmReach(*state)
+			out[i].Drift = driftOf(ctx, s.runner, names[i])
 		}
 	}, nil)
 	return out, nil

@@ -58,9 +58,9 @@ func TestStatusWithoutPassphrase(t *testing.T) {
 	if err := statusRun(context.Background(), &StatusOptions{IO: ios, Env: envFor(fac, cliTestdata(t, "regions"))}); err != nil {
 		t.Fatal(err)
 	}
-	want := "REGION          STATE         RESOURCES  LAST UPDATE           ALARMS\n" +
-		"ap-southeast-2  not deployed  0          -                     -\n" +
-		"eu-west-1       deployed      1          2026-11-22T10:00:00Z  none\n" +
+	want := "REGION          STATE         RESOURCES  LAST UPDATE           DRIFT  ALARMS\n" +
+		"ap-southeast-2  not deployed  0          -                     -      -\n" +
+		"eu-west-1       deployed      1          2026-11-22T10:00:00Z  -      none\n" +
 		"eu-west-1: alarms reach nobody: no subscription; add alarms.https (a paging endpoint that confirms itself)\n"
 	if out.String() != want {
 		t.Errorf("status =\n%s\nwant\n%s", out.String(), want)

@@ -63,13 +63,13 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return errors.Join(failed...)
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tALARMS")
+	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tDRIFT\tALARMS")
 	for _, s := range statuses {
 		last := s.LastUpdate
 		if last == "" {
 			last = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, alarmText(s.Alarms))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, driftText(s.Drift), alarmText(s.Alarms))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
