@@ -73,7 +73,14 @@ func (a *Automation) driftRegion(ctx context.Context, r *spec.Region, now func()
 			c.events <- ev
 		}
 	}()
+	// The CLI reads PULUMI_SKIP_CONFIRMATIONS (set for the other operations) as --yes,
+	// which it refuses next to --preview-only.
+	ws := st.stack.Workspace()
+	ws.UnsetEnvVar("PULUMI_SKIP_CONFIRMATIONS")
 	_, err = st.stack.PreviewRefresh(ctx, optrefresh.EventStreams(tap))
+	if v, ok := st.env["PULUMI_SKIP_CONFIRMATIONS"]; ok {
+		ws.SetEnvVar("PULUMI_SKIP_CONFIRMATIONS", v)
+	}
 	c.wait()
 	res.Checked = now()
 	if err != nil {
