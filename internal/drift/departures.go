@@ -68,8 +68,9 @@ var regionInputs = map[string]bool{
 var (
 	arnLike  = regexp.MustCompile(`^arn:aws[a-z-]*:`)
 	uuidLike = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
-	// idLike is an AWS resource id (vpc-0a1b2c3d4e5f67890, subnet-..., ami-...).
-	idLike = regexp.MustCompile(`\b[a-z]{2,8}-[0-9a-f]{8,17}\b`)
+	// idLike is an AWS resource id (vpc-0a1b2c3d4e5f67890, subnet-..., ami-...) or the
+	// hex id part of a name (app/web-alb/5e2fd266b296102a).
+	idLike = regexp.MustCompile(`\b[a-z]{2,8}-[0-9a-f]{8,17}\b|\b[0-9a-f]{12,}\b`)
 )
 
 // regionSpecific reports whether a value, once normalised, still names something
