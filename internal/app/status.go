@@ -27,7 +27,7 @@ type RegionStatus struct {
 	// Drift is the last drift check (regionctl drift), from the stack's tag; nil when
 	// the region was never checked.
 	Drift *drift.Last `json:"drift,omitempty"`
-	Err    error       `json:"-"`
+	Err   error       `json:"-"`
 }
 
 // Status lists every region: those with a file (deployed or not) and the stacks the
