@@ -121,16 +121,18 @@ const (
 	ExitChangesPending  = 5
 	// ExitGate is a --fail-on replace or delete gate that fired (a policy gate exits 3).
 	ExitGate = 6
+	// ExitDrift is a drift check that found the cloud departing from the state.
+	ExitDrift = 7
 )
 
 // ExitCode maps an error (possibly several joined) to the exit code that says most:
-// cancelled, then policy, then invalid configuration, then failure, then changes
-// pending. It is the only place a failure becomes a number.
+// cancelled, then policy, then invalid configuration, then failure, then a gate, then
+// drift found, then changes pending. It is the only place a failure becomes a number.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	rank := map[int]int{ExitOK: 0, ExitChangesPending: 1, ExitGate: 2, ExitFailure: 3, ExitInvalidConfig: 4, ExitPolicyViolation: 5, ExitCancelled: 6}
+	rank := map[int]int{ExitOK: 0, ExitChangesPending: 1, ExitDrift: 2, ExitGate: 3, ExitFailure: 4, ExitInvalidConfig: 5, ExitPolicyViolation: 6, ExitCancelled: 7}
 	best := ExitOK
 	for _, e := range leaves(err) {
 		if c := leafCode(e); rank[c] > rank[best] {
@@ -149,6 +151,7 @@ func leafCode(err error) int {
 	var preflight *PreflightFailedError
 	var stopped *rollout.StoppedError
 	var rollback *RollbackFailedError
+	var drifted *DriftFoundError
 	switch {
 	case errors.As(err, &rollback) && rollback.Code > 0:
 		return rollback.Code
@@ -164,6 +167,8 @@ func leafCode(err error) int {
 		// A rollout stopped by a failed or unhealthy wave (or one that went through
 		// with tolerated failures) is a failure; its regions' own errors rank with it.
 		return ExitFailure
+	case errors.As(err, &drifted):
+		return ExitDrift
 	case errors.As(err, &gate):
 		if slices.Contains(gate.Gates, "policy") {
 			return ExitPolicyViolation

@@ -82,6 +82,7 @@ func TestNewFromEUWest1(t *testing.T) {
 		"# Its data stays in the jp jurisdiction.",
 		"region: ap-northeast-1         # must equal the file name",
 		"jurisdiction: jp               # a key of regions/jurisdictions.yaml",
+		"madeFrom: eu-west-1 # regionctl drift compares this region with it",
 		"tags: { costCenter: hosting-jp }",
 		"  cidr: 10.21.0.0/16           # must not overlap any other region (future peering)",
 		"  azs: [ap-northeast-1a, ap-northeast-1c, ap-northeast-1d] # count, or an explicit list of AZ names of this region",

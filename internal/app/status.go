@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/regionctl/regionctl/internal/drift"
 	"github.com/regionctl/regionctl/internal/engine"
 	"github.com/regionctl/regionctl/internal/spec"
 )
@@ -27,7 +28,10 @@ type RegionStatus struct {
 	// LastUp is the newest up regionctl recorded (the ledger: who, when, commit, and
 	// whether the working tree's region file is the one it applied); nil when none.
 	LastUp *HistoryEntry `json:"lastUp,omitempty"`
-	Err    error         `json:"-"`
+	// Drift is the last drift check (regionctl drift), from the stack's tag; nil when
+	// the region was never checked.
+	Drift *drift.Last `json:"drift,omitempty"`
+	Err   error       `json:"-"`
 }
 
 // Status lists every region: those with a file (deployed or not) and the stacks the
@@ -87,6 +91,7 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 		if out[i].Deployed {
 			out[i].Alarms = alarmReach(*state)
 			out[i].LastUp = e.lastUp(ctx, s, names[i])
+			out[i].Drift = driftOf(ctx, s.runner, names[i])
 		}
 	}, nil)
 	return out, nil

@@ -22,6 +22,7 @@ const (
 	ExitPolicyViolation = app.ExitPolicyViolation
 	ExitInvalidConfig   = app.ExitInvalidConfig
 	ExitChangesPending  = app.ExitChangesPending
+	ExitDrift           = app.ExitDrift
 )
 
 // usageError is a command line that cannot run: a bad flag, a missing argument.

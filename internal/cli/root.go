@@ -43,6 +43,8 @@ func NewRootCmdWith(f *Factory, g *Globals) *cobra.Command {
 		newCommentCmd(f),
 		newNewCmd(f, g, nil),
 		newFeaturesCmd(f, g, nil),
+		newDriftCmd(f, g, nil),
+		newRehearseCmd(f, g, nil),
 	)
 	return root
 }

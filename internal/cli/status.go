@@ -63,14 +63,14 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return errors.Join(failed...)
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tLAST UP BY\tCOMMIT\tREGION FILE\tALARMS")
+	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tLAST UP BY\tCOMMIT\tREGION FILE\tDRIFT\tALARMS")
 	for _, s := range statuses {
 		last := s.LastUpdate
 		if last == "" {
 			last = "-"
 		}
 		by, commit, file := ledgerText(s.LastUp)
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, by, commit, file, alarmText(s.Alarms))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, by, commit, file, driftText(s.Drift), alarmText(s.Alarms))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

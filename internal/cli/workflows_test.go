@@ -22,7 +22,7 @@ import (
 
 // workflowSubcommands are the regionctl subcommands CI may call. A workflow calling
 // another one must be added here, after checking the CLI has it with those flags.
-var workflowSubcommands = []string{"regions", "diff", "comment", "preview"}
+var workflowSubcommands = []string{"regions", "diff", "comment", "preview", "drift"}
 
 type ghWorkflow struct {
 	Name        string           `yaml:"name"`

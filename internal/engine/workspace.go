@@ -89,7 +89,8 @@ func (a *Automation) openStack(ctx context.Context, r *spec.Region) (*openStack,
 	}
 	closeFn := func() {}
 	if a.Rehearse {
-		srv, err := rehearsal.StartWith(rehearsal.Options{LatencyScale: a.LatencyScale})
+		srv, err := rehearsal.StartWith(rehearsal.Options{LatencyScale: a.LatencyScale,
+			OutOfBand: rehearsal.OutOfBandFile(a.Backend.Root, r.Region)})
 		if err != nil {
 			return nil, fmt.Errorf("starting the rehearsal provider: %w", err)
 		}

@@ -163,6 +163,7 @@ func (g *generator) run() error {
 	default:
 		g.note("accountId %s kept from %s; pass --account ID to use another account", scalar(value(g.root, "accountId")), r.From)
 	}
+	g.madeFrom()
 	g.tags()
 	if err := g.network(); err != nil {
 		return err

@@ -13,6 +13,9 @@ type Region struct {
 	Jurisdiction string `yaml:"jurisdiction" json:"jurisdiction" desc:"residency zone, a key of regions/jurisdictions.yaml"`
 	// AccountID is the only AWS account the provider will act on (allowedAccountIds).
 	AccountID string `yaml:"accountId" json:"accountId" desc:"12-digit AWS account id; the provider refuses any other"`
+	// MadeFrom is the region this one was scaffolded from (`regionctl new --from`): the
+	// region `drift` compares it with, setting by setting.
+	MadeFrom string `yaml:"madeFrom,omitempty" json:"madeFrom,omitempty" desc:"region id this region was made from (regionctl new --from); drift reports where it departs from it"`
 	// Tags are added to every resource through the provider's default tags.
 	Tags      map[string]string `yaml:"tags,omitempty" json:"tags,omitempty" desc:"tags on every resource (provider default tags)"`
 	Network   Network           `yaml:"network" json:"network" desc:"VPC, subnets and NAT"`

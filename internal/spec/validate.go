@@ -93,6 +93,7 @@ func validate(r *Region, d *decoder, j Jurisdictions, checkJurisdiction bool) Pr
 		c.jurisdiction(j)
 	}
 	c.account()
+	c.madeFrom()
 	c.tags()
 	c.network()
 	c.servers()

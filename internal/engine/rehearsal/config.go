@@ -53,6 +53,8 @@ type provider struct {
 	worlds map[string]*world
 	// latencyScale slows creates down like AWS, scaled (awsmodel.Scaled); 0 is instant.
 	latencyScale float64
+	// outOfBand are the changes made outside regionctl that Read reports.
+	outOfBand *outOfBand
 }
 
 func newProvider(opts Options) *provider {
@@ -61,6 +63,7 @@ func newProvider(opts Options) *provider {
 		last:         &config{region: defaultRegion, accountID: FakeAccountID},
 		worlds:       map[string]*world{},
 		latencyScale: opts.LatencyScale,
+		outOfBand:    &outOfBand{},
 	}
 }
 

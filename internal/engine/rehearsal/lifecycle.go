@@ -56,6 +56,9 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		return nil, err
 	}
 	w.put(&object{typ: typ, urn: urn, id: id, props: outputs})
+	if err := p.overwritten(typ, urn, req.GetName()); err != nil {
+		return nil, err
+	}
 	props, err := marshal(outputs)
 	if err != nil {
 		return nil, err
@@ -81,8 +84,8 @@ func previewOutputs(inputs, computed, before resource.PropertyMap) resource.Prop
 	return out
 }
 
-// Read returns the state it is given: nothing changes behind a rehearsal's back, so a
-// refresh finds no drift.
+// Read returns the state it is given, with the changes made to the resource outside
+// regionctl (outofband.go) on top: without those a refresh finds no drift.
 func (p *provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	props := req.GetProperties()
 	if len(props.GetFields()) == 0 {
@@ -91,8 +94,36 @@ func (p *provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 		if props, err = marshal(resource.PropertyMap{"id": resource.NewStringProperty(req.GetId())}); err != nil {
 			return nil, err
 		}
+		return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: req.GetInputs()}, nil
 	}
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: req.GetInputs()}, nil
+	urn := resource.URN(req.GetUrn())
+	outputs, err := unmarshal(props)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := unmarshal(req.GetInputs())
+	if err != nil {
+		return nil, err
+	}
+	if !p.outOfBand.apply(typeOf(req.GetType(), urn), nameOf(req.GetName(), urn), outputs, inputs) {
+		return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: req.GetInputs()}, nil
+	}
+	if props, err = marshal(outputs); err != nil {
+		return nil, err
+	}
+	in, err := marshal(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: props, Inputs: in}, nil
+}
+
+// overwritten drops the out-of-band changes of a resource regionctl changed.
+func (p *provider) overwritten(typ string, urn resource.URN, name string) error {
+	if err := p.outOfBand.forget(typ, nameOf(name, urn)); err != nil {
+		return status.Errorf(codes.Internal, "rehearsal provider: recording the out-of-band changes: %v", err)
+	}
+	return nil
 }
 
 // Update applies new inputs in place: the outputs are the fake answer for the new
@@ -151,6 +182,9 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 				}
 			}
 			p.worldOf(ctx).update(typeOf(req.GetType(), urn), id, outputs)
+			if err := p.overwritten(typeOf(req.GetType(), urn), urn, req.GetName()); err != nil {
+				return nil, err
+			}
 		}
 	}
 	props, err := marshal(outputs)
@@ -173,6 +207,9 @@ func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 		return nil, status.Error(codes.FailedPrecondition, why)
 	}
 	w.remove(typ, req.GetId())
+	if err := p.overwritten(typ, urn, req.GetName()); err != nil {
+		return nil, err
+	}
 	return &emptypb.Empty{}, nil
 }
 

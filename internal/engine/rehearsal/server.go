@@ -47,6 +47,9 @@ type Options struct {
 	// a program that creates a resource before what it needs is caught on every run,
 	// not by luck. 0 answers at once.
 	LatencyScale float64
+	// OutOfBand is the file of the region's out-of-band changes (OutOfBandFile), which
+	// Read answers with; empty for none.
+	OutOfBand string
 }
 
 // Start serves a fresh rehearsal provider on 127.0.0.1 (random port), answering at once.
@@ -67,6 +70,10 @@ func start(o Options, observe func(method string)) (*Server, error) {
 		return nil, fmt.Errorf("rehearsal provider: listening on 127.0.0.1: %w", err)
 	}
 	p := newProvider(o)
+	if p.outOfBand, err = loadOutOfBand(o.OutOfBand); err != nil {
+		_ = lis.Close()
+		return nil, fmt.Errorf("rehearsal provider: reading the out-of-band changes: %w", err)
+	}
 	opts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(maxMessageSize),
 		grpc.MaxSendMsgSize(maxMessageSize),
