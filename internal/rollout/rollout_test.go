@@ -57,7 +57,7 @@ func allPending() map[string]manifest.Changes {
 }
 
 // run rolls plan out on a clock that only records what it was asked to wait.
-func run(t *testing.T, plan Plan, f *fakeStage) (*Outcome, error, []time.Duration, []string) {
+func run(t *testing.T, plan Plan, f *fakeStage) (*Outcome, []time.Duration, []string, error) {
 	t.Helper()
 	var slept []time.Duration
 	var log []string
@@ -69,7 +69,7 @@ func run(t *testing.T, plan Plan, f *fakeStage) (*Outcome, error, []time.Duratio
 		},
 		Log: func(l string) { log = append(log, l) },
 	})
-	return o, err, slept, log
+	return o, slept, log, err
 }
 
 func statuses(o *Outcome) map[string]string {
@@ -82,7 +82,7 @@ func statuses(o *Outcome) map[string]string {
 
 func TestRolloutWavesInOrder(t *testing.T) {
 	f := &fakeStage{pending: allPending()}
-	o, err, slept, log := run(t, threeWaves(), f)
+	o, slept, log, err := run(t, threeWaves(), f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func contains(lines []string, l string) bool {
 func TestRolloutDenialInLastWaveMovesNothing(t *testing.T) {
 	denied := errors.New(`region "ca-central-1": refused by the guardrails (nothing applied)`)
 	f := &fakeStage{pending: allPending(), previewErr: denied}
-	o, err, slept, _ := run(t, threeWaves(), f)
+	o, slept, _, err := run(t, threeWaves(), f)
 	if o != nil || !errors.Is(err, denied) {
 		t.Fatalf("outcome %+v, err %v; want no outcome and the preview's error", o, err)
 	}
@@ -138,7 +138,7 @@ func TestRolloutDenialInLastWaveMovesNothing(t *testing.T) {
 
 func TestRolloutUnhealthyCanaryStops(t *testing.T) {
 	f := &fakeStage{pending: allPending(), unhealthy: map[string]bool{"ap-southeast-2": true}}
-	o, err, _, log := run(t, threeWaves(), f)
+	o, _, log, err := run(t, threeWaves(), f)
 	var stopped *StoppedError
 	if !errors.As(err, &stopped) || stopped.Wave != "canary" {
 		t.Fatalf("err %v, want a StoppedError after canary", err)
@@ -168,7 +168,7 @@ func TestRolloutTolerance(t *testing.T) {
 	plan := threeWaves()
 	plan.Tolerance = 1
 	f := &fakeStage{pending: allPending(), applyErr: map[string]error{"eu-west-1": errors.New("boom")}}
-	o, err, _, _ := run(t, plan, f)
+	o, _, _, err := run(t, plan, f)
 	var stopped *StoppedError
 	if !errors.As(err, &stopped) || stopped.Wave != "" || !reflect.DeepEqual(stopped.Failed, []string{"eu-west-1"}) {
 		t.Fatalf("err %v, want a rollout that went through with eu-west-1 failed", err)
@@ -181,7 +181,7 @@ func TestRolloutTolerance(t *testing.T) {
 	}
 
 	f = &fakeStage{pending: allPending(), applyErr: map[string]error{"eu-west-1": errors.New("boom")}, unhealthy: map[string]bool{"us-east-1": true}}
-	o, err, _, _ = run(t, plan, f)
+	o, _, _, err = run(t, plan, f)
 	if !errors.As(err, &stopped) || stopped.Wave != "rest" {
 		t.Fatalf("err %v, want stopped after rest", err)
 	}
@@ -202,7 +202,7 @@ func TestRolloutApplyFailureSkipsBake(t *testing.T) {
 	plan := threeWaves()
 	plan.Unwaved = []string{"sa-east-1"}
 	f := &fakeStage{pending: p, applyErr: map[string]error{"eu-west-1": errors.New("boom")}}
-	o, err, slept, _ := run(t, plan, f)
+	o, slept, _, err := run(t, plan, f)
 	if err == nil || len(slept) != 1 {
 		t.Fatalf("err %v, slept %v; want a failure and only the canary baked", err, slept)
 	}
