@@ -25,15 +25,7 @@ func benchRepo(b *testing.B, code bool) (bin, dir string) {
 	dir = b.TempDir()
 	r := &testRepo{t: b, dir: dir}
 	if code {
-		files, err := exec.Command("git", "-C", root, "ls-files", "-co", "--exclude-standard").Output()
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, f := range strings.Split(strings.TrimSpace(string(files)), "\n") {
-			if data, err := os.ReadFile(filepath.Join(root, f)); err == nil {
-				r.write(f, string(data))
-			}
-		}
+		r.copyModule(root)
 	} else {
 		testutil.CopyRegions(b, dir)
 	}

@@ -145,18 +145,7 @@ func TestDiffAProgramChangeUsesTheBaseCode(t *testing.T) {
 		t.Skip("no go")
 	}
 	r := &testRepo{t: t, dir: t.TempDir()}
-	root := testutil.RepoRoot(t)
-	files, err := exec.Command("git", "-C", root, "ls-files", "-co", "--exclude-standard").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range strings.Split(strings.TrimSpace(string(files)), "\n") {
-		data, err := os.ReadFile(filepath.Join(root, f))
-		if err != nil {
-			continue // deleted in the working tree
-		}
-		r.write(f, string(data))
-	}
+	r.copyModule(testutil.RepoRoot(t))
 	const line = "MessageRetentionSeconds: pulumi.Int(dlqRetentionSeconds),"
 	r.edit("stacks/queue/queue.go", line, "MessageRetentionSeconds: pulumi.Int(dlqRetentionSeconds - 86400),")
 	r.git("init", "-q", "-b", "main")

@@ -2,8 +2,9 @@ package cli
 
 import (
 	"errors"
-	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/regionctl/regionctl/internal/app"
 )
@@ -25,21 +26,12 @@ func TestDriftArgv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			ios, _, _ := TestIO(false)
-			g := &Globals{}
-			root := newBareRoot(ios, g)
 			var got *DriftOptions
-			root.AddCommand(newDriftCmd(testFactory(ios, deployDay, nil, nil), g, func(o *DriftOptions) error { got = o; return nil }))
-			root.SetArgs(strings.Fields(tt.argv))
-			err := root.Execute()
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
+			code, err := execArgs(t, tt.argv, func(f *Factory, g *Globals) *cobra.Command {
+				return newDriftCmd(f, g, func(o *DriftOptions) error { got = o; return nil })
+			})
+			if argsFailed(t, code, err, tt.wantErr, 0) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !tt.check(got) {
 				t.Errorf("unexpected options %+v", *got)
@@ -62,21 +54,12 @@ func TestRehearseChangeArgv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			ios, _, _ := TestIO(false)
-			g := &Globals{}
-			root := newBareRoot(ios, g)
 			var got *RehearseChangeOptions
-			root.AddCommand(newRehearseCmd(testFactory(ios, deployDay, nil, nil), g, func(o *RehearseChangeOptions) error { got = o; return nil }))
-			root.SetArgs(strings.Fields(tt.argv))
-			err := root.Execute()
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
+			code, err := execArgs(t, tt.argv, func(f *Factory, g *Globals) *cobra.Command {
+				return newRehearseCmd(f, g, func(o *RehearseChangeOptions) error { got = o; return nil })
+			})
+			if argsFailed(t, code, err, tt.wantErr, 0) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.Request.Region != "eu-west-1" || got.Request.Type != "aws:sqs/queue:Queue" || got.Request.Name != "queue-events-queue" || len(got.Request.Properties) != len(tt.want) {
 				t.Fatalf("request %+v", got.Request)

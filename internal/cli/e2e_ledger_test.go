@@ -27,17 +27,7 @@ func ledgerRepo(t *testing.T) (*e2e, *testRepo) {
 	root := testutil.RepoRoot(t) // before newE2E moves to its folder
 	e := newE2E(t)
 	r := &testRepo{t: t, dir: e.dir}
-	files, err := exec.Command("git", "-C", root, "ls-files", "-co", "--exclude-standard").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range strings.Split(strings.TrimSpace(string(files)), "\n") {
-		data, err := os.ReadFile(filepath.Join(root, f))
-		if err != nil {
-			continue // deleted in the working tree
-		}
-		r.write(f, string(data))
-	}
+	r.copyModule(root)
 	t.Setenv("GITHUB_ACTOR", "")
 	r.git("init", "-q", "-b", "main")
 	r.git("config", "user.name", "Ledger Tester")

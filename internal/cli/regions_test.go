@@ -229,3 +229,21 @@ func (r *testRepo) mustRun(json bool, shards int) string {
 	}
 	return out
 }
+
+// copyModule writes the tracked (and untracked, not ignored) files of the module at
+// root into the repository, so a commit of it builds: tests that build a commit's own
+// regionctl.
+func (r *testRepo) copyModule(root string) {
+	r.t.Helper()
+	files, err := exec.Command("git", "-C", root, "ls-files", "-co", "--exclude-standard").Output()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, f := range strings.Split(strings.TrimSpace(string(files)), "\n") {
+		data, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			continue // deleted in the working tree
+		}
+		r.write(f, string(data))
+	}
+}
