@@ -77,8 +77,8 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 			if err := needRegions(cmd.Name(), opts.All, args); err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("latency-scale") && (!opts.Request.Rehearse || opts.Request.LatencyScale < 0) {
-				return usagef("--latency-scale needs --rehearse and a value of 0 or more")
+			if err := checkEngineFlags(cmd, &opts.Request); err != nil {
+				return err
 			}
 			if err := opts.Review.check(); err != nil {
 				return err
@@ -96,11 +96,7 @@ func newDeployCmd(f *Factory, g *Globals, op engine.Operation, runF func(*Deploy
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&opts.All, "all", false, "every region in the regions folder")
-	fl.BoolVar(&opts.Request.Rehearse, "rehearse", false, "use the local rehearsal provider instead of AWS (no cloud resources are touched)")
-	fl.Float64Var(&opts.Request.LatencyScale, "latency-scale", rehearsal.DefaultLatencyScale,
-		"with --rehearse: how slowly the stand-in provider creates, as a fraction of AWS's typical times (sqrt-compressed; 0 = instant)")
-	fl.Var(parallelFlag{&opts.Request.Parallel}, "parallel", fmt.Sprintf("regions at once (default: one per CPU, at least 2; %d here)", engine.DefaultParallel()))
+	engineFlags(cmd, &opts.All, &opts.Request, "use the local rehearsal provider instead of AWS (no cloud resources are touched)")
 	fl.BoolVar(&opts.Request.Diff, "diff", false, "show the engine's property-level diff per region")
 	if op != engine.Destroy && op != engine.Refresh {
 		fl.BoolVar(&opts.Request.ExpectNoChanges, "expect-no-changes", false, "exit 5 when anything would change")
@@ -142,6 +138,26 @@ var deployLong = map[engine.Operation]string{
 	engine.Refresh: "Compare the state backend with the real resources and record any drift. Operations\n" +
 		"an interrupted run left pending are cleared, and the ones that may have created a\n" +
 		"resource are listed so you can find it.",
+}
+
+// engineFlags are the flags of every command that runs the engine over regions:
+// --all, --rehearse (its help says what it does for this command), --latency-scale and
+// --parallel.
+func engineFlags(cmd *cobra.Command, all *bool, req *app.EngineRequest, rehearseHelp string) {
+	fl := cmd.Flags()
+	fl.BoolVar(all, "all", false, "every region in the regions folder")
+	fl.BoolVar(&req.Rehearse, "rehearse", false, rehearseHelp)
+	fl.Float64Var(&req.LatencyScale, "latency-scale", rehearsal.DefaultLatencyScale,
+		"with --rehearse: how slowly the stand-in provider creates, as a fraction of AWS's typical times (sqrt-compressed; 0 = instant)")
+	fl.Var(parallelFlag{&req.Parallel}, "parallel", fmt.Sprintf("regions at once (default: one per CPU, at least 2; %d here)", engine.DefaultParallel()))
+}
+
+// checkEngineFlags rejects engine flags that do not go together.
+func checkEngineFlags(cmd *cobra.Command, req *app.EngineRequest) error {
+	if cmd.Flags().Changed("latency-scale") && (!req.Rehearse || req.LatencyScale < 0) {
+		return usagef("--latency-scale needs --rehearse and a value of 0 or more")
+	}
+	return nil
 }
 
 // needRegions rejects a command line that names no region, or names some and --all.

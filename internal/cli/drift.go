@@ -15,7 +15,6 @@ import (
 	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/drift"
 	"github.com/regionctl/regionctl/internal/engine"
-	"github.com/regionctl/regionctl/internal/engine/rehearsal"
 )
 
 // DriftOptions are the inputs of `regionctl drift`.
@@ -44,8 +43,8 @@ func newDriftCmd(f *Factory, g *Globals, runF func(*DriftOptions) error) *cobra.
 			if err := needRegions(cmd.Name(), opts.All, args); err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("latency-scale") && (!opts.Request.Rehearse || opts.Request.LatencyScale < 0) {
-				return usagef("--latency-scale needs --rehearse and a value of 0 or more")
+			if err := checkEngineFlags(cmd, &opts.Request); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -53,11 +52,7 @@ func newDriftCmd(f *Factory, g *Globals, runF func(*DriftOptions) error) *cobra.
 			return driftRun(cmd.Context(), opts)
 		},
 	}
-	fl := cmd.Flags()
-	fl.BoolVar(&opts.All, "all", false, "every region in the regions folder")
-	fl.BoolVar(&opts.Request.Rehearse, "rehearse", false, "check the rehearsal state against the stand-in provider (out-of-band changes: `regionctl rehearse change`)")
-	fl.Float64Var(&opts.Request.LatencyScale, "latency-scale", rehearsal.DefaultLatencyScale, "with --rehearse: how slowly the stand-in provider creates (0 = instant)")
-	fl.Var(parallelFlag{&opts.Request.Parallel}, "parallel", fmt.Sprintf("regions at once (default: one per CPU, at least 2; %d here)", engine.DefaultParallel()))
+	engineFlags(cmd, &opts.All, &opts.Request, "check the rehearsal state against the stand-in provider (out-of-band changes: `regionctl rehearse change`)")
 	return cmd
 }
 
