@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/regionctl/regionctl/internal/drift"
 	"github.com/regionctl/regionctl/internal/engine"
@@ -28,6 +29,9 @@ type RegionStatus struct {
 	// LastUp is the newest up regionctl recorded (the ledger: who, when, commit, and
 	// whether the working tree's region file is the one it applied); nil when none.
 	LastUp *HistoryEntry `json:"lastUp,omitempty"`
+	// Exceptions are the region file's waivers and allowances; nil when it has none
+	// (or no file).
+	Exceptions *Exceptions `json:"exceptions,omitempty"`
 	// Drift is the last drift check (regionctl drift), from the stack's tag; nil when
 	// the region was never checked.
 	Drift *drift.Last `json:"drift,omitempty"`
@@ -66,10 +70,19 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 	}
 	sort.Strings(names)
 	out := make([]RegionStatus, len(names))
+	files := map[string]*spec.Region{}
+	if regions, err := spec.LoadDir(e.RegionsDir); err == nil { // a broken file: validate says why
+		for _, r := range regions {
+			files[r.Region] = r
+		}
+	}
 	for i, id := range names {
 		st, deployed := byRegion[id]
 		out[i] = RegionStatus{Region: id, HasFile: slices.Contains(ids, id), Deployed: deployed && st.Resources > 0,
 			LastUpdate: st.LastUpdate, UpdateInProgress: st.UpdateInProgress, Err: st.Err}
+		if r := files[id]; r != nil {
+			out[i].Exceptions = exceptionsOf(r, e.Now())
+		}
 	}
 	engine.EachRegion(ctx, len(names), max(req.Parallel, engine.DefaultParallel()), func(i int) {
 		st, deployed := byRegion[names[i]]
@@ -95,6 +108,41 @@ func (e *Env) Status(ctx context.Context, req EngineRequest) ([]RegionStatus, er
 		}
 	}, nil)
 	return out, nil
+}
+
+// Exceptions counts a region file's waivers and allowances and when the next expires.
+type Exceptions struct {
+	Waivers    int `json:"waivers"`
+	Allowances int `json:"allowances"`
+	// Expired counts those past their day; NextExpiry is the earliest day of the others.
+	Expired    int    `json:"expired"`
+	NextExpiry string `json:"nextExpiry,omitempty"`
+}
+
+func exceptionsOf(r *spec.Region, now time.Time) *Exceptions {
+	if len(r.Waivers)+len(r.Allow) == 0 {
+		return nil
+	}
+	x := &Exceptions{Waivers: len(r.Waivers), Allowances: len(r.Allow)}
+	var days []spec.Date
+	for _, w := range r.Waivers {
+		days = append(days, w.Expires)
+	}
+	for _, a := range r.Allow {
+		days = append(days, a.Expires)
+	}
+	today := now.UTC().Truncate(24 * time.Hour)
+	for _, d := range days {
+		t, err := d.Time()
+		switch {
+		case err != nil:
+		case t.Before(today):
+			x.Expired++
+		case x.NextExpiry == "" || string(d) < x.NextExpiry:
+			x.NextExpiry = string(d)
+		}
+	}
+	return x
 }
 
 // Outputs returns a deployed region's stack outputs; a region whose file is gone is

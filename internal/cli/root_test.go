@@ -63,9 +63,9 @@ func TestStatusWithoutPassphrase(t *testing.T) {
 	if err := statusRun(context.Background(), &StatusOptions{IO: ios, Env: envFor(fac, cliTestdata(t, "regions"))}); err != nil {
 		t.Fatal(err)
 	}
-	want := "REGION          STATE         RESOURCES  LAST UPDATE           LAST UP BY                                           COMMIT        REGION FILE           DRIFT  ALARMS\n" +
-		"ap-southeast-2  not deployed  0          -                     -                                                    -             -                     -      -\n" +
-		"eu-west-1       deployed      1          2026-11-22T10:00:00Z  Jane Doe <jane@example.com> at 2026-11-22T09:00:00Z  0123456789ab  differs from applied  -      none\n" +
+	want := "REGION          STATE         RESOURCES  LAST UPDATE           LAST UP BY                                           COMMIT        REGION FILE           DRIFT  WAIVERS  ALARMS\n" +
+		"ap-southeast-2  not deployed  0          -                     -                                                    -             -                     -      -        -\n" +
+		"eu-west-1       deployed      1          2026-11-22T10:00:00Z  Jane Doe <jane@example.com> at 2026-11-22T09:00:00Z  0123456789ab  differs from applied  -      -        none\n" +
 		"eu-west-1: alarms reach nobody: no subscription; add alarms.https (a paging endpoint that confirms itself)\n"
 	if out.String() != want {
 		t.Errorf("status =\n%s\nwant\n%s", out.String(), want)

@@ -63,14 +63,14 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return errors.Join(failed...)
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tLAST UP BY\tCOMMIT\tREGION FILE\tDRIFT\tALARMS")
+	fmt.Fprintln(tw, "REGION\tSTATE\tRESOURCES\tLAST UPDATE\tLAST UP BY\tCOMMIT\tREGION FILE\tDRIFT\tWAIVERS\tALARMS")
 	for _, s := range statuses {
 		last := s.LastUpdate
 		if last == "" {
 			last = "-"
 		}
 		by, commit, file := ledgerText(s.LastUp)
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, by, commit, file, driftText(s.Drift), alarmText(s.Alarms))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Region, stateText(s), s.Resources, last, by, commit, file, driftText(s.Drift), exceptionsText(s.Exceptions), alarmText(s.Alarms))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -127,6 +127,29 @@ func stateText(s app.RegionStatus) string {
 
 // ledgerText is the last up regionctl recorded: who and when, which commit (and how it
 // ended, when not well), and whether the working tree's region file is the one applied.
+// exceptionsText is the WAIVERS column: how many waivers and allowances, and when
+// the next expires.
+func exceptionsText(x *app.Exceptions) string {
+	if x == nil {
+		return "-"
+	}
+	var parts []string
+	if x.Waivers > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", x.Waivers, plural(x.Waivers, "waiver", "waivers")))
+	}
+	if x.Allowances > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", x.Allowances, plural(x.Allowances, "allowance", "allowances")))
+	}
+	s := strings.Join(parts, ", ")
+	if x.Expired > 0 {
+		s += fmt.Sprintf(" (%d expired)", x.Expired)
+	}
+	if x.NextExpiry != "" {
+		s += " (next expires " + x.NextExpiry + ")"
+	}
+	return s
+}
+
 func ledgerText(h *app.HistoryEntry) (by, commit, file string) {
 	if h == nil {
 		return "-", "-", "-"

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/regionctl/regionctl/internal/app"
 	"github.com/regionctl/regionctl/internal/engine"
 )
 
@@ -75,5 +76,20 @@ func TestStatusShowsAlarmReach(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestExceptionsText(t *testing.T) {
+	for _, tt := range []struct {
+		x    *app.Exceptions
+		want string
+	}{
+		{nil, "-"},
+		{&app.Exceptions{Waivers: 1, NextExpiry: "2026-12-20"}, "1 waiver (next expires 2026-12-20)"},
+		{&app.Exceptions{Waivers: 2, Allowances: 1, Expired: 1, NextExpiry: "2026-12-10"}, "2 waivers, 1 allowance (1 expired) (next expires 2026-12-10)"},
+	} {
+		if got := exceptionsText(tt.x); got != tt.want {
+			t.Errorf("exceptionsText(%+v) = %q, want %q", tt.x, got, tt.want)
+		}
 	}
 }
