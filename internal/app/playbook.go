@@ -53,18 +53,27 @@ func (e *Env) Playbook(ctx context.Context, req PlaybookRequest) (*PlaybookRepor
 	if err != nil {
 		return nil, &ConfigError{Err: err}
 	}
-	report := &PlaybookReport{Region: req.Region, Signoffs: path, Results: playbook.Walk(ctx, steps, e.playbookChecks(req), signoffs)}
-	report.Estimate = e.estimateOf(ctx, req.Region)
+	// One offline plan serves the guardrails step and the estimate.
+	plan := sync.OnceValues(func() (*Planned, error) { return e.Plan(ctx, []string{req.Region}) })
+	report := &PlaybookReport{Region: req.Region, Signoffs: path, Results: playbook.Walk(ctx, steps, e.playbookChecks(req, plan), signoffs)}
+	if e.Planner != nil {
+		planned, _ := plan() // a plan that fails is the guardrails step's failure
+		report.Estimate = estimateIn(planned)
+	}
 	return report, nil
 }
 
-// estimateOf is a region's estimate from its offline plan; nil when it does not plan
-// (the steps say why).
+// estimateOf is a region's estimate from its offline plan; nil when it does not plan.
 func (e *Env) estimateOf(ctx context.Context, id string) *estimate.Estimate {
 	if e.Planner == nil {
 		return nil
 	}
-	planned, _ := e.Plan(ctx, []string{id}) // a plan that fails is a step's failure
+	planned, _ := e.Plan(ctx, []string{id})
+	return estimateIn(planned)
+}
+
+// estimateIn is the first region's estimate of a plan; nil when there is none.
+func estimateIn(planned *Planned) *estimate.Estimate {
 	if planned == nil || len(planned.Estimates) == 0 {
 		return nil
 	}
@@ -155,8 +164,8 @@ func (e *Env) identity() string {
 }
 
 // playbookChecks are the automatic checks of the steps, for one region. The engine's
-// checks share one preview and one status read.
-func (e *Env) playbookChecks(req PlaybookRequest) map[string]playbook.Checker {
+// checks share one preview and one status read; plan is the region's offline plan.
+func (e *Env) playbookChecks(req PlaybookRequest, plan func() (*Planned, error)) map[string]playbook.Checker {
 	id := req.Region
 	load := sync.OnceValues(func() (*spec.Region, error) {
 		regions, err := e.Validate([]string{id})
@@ -224,8 +233,8 @@ func (e *Env) playbookChecks(req PlaybookRequest) map[string]playbook.Checker {
 			}
 			return playbook.Verdict{OK: true, Detail: detail}
 		},
-		"guardrails": func(ctx context.Context) playbook.Verdict {
-			planned, err := e.Plan(ctx, []string{id})
+		"guardrails": func(context.Context) playbook.Verdict {
+			planned, err := plan()
 			if err != nil {
 				return playbook.Verdict{Detail: oneLine(err), Fix: fmt.Sprintf("regionctl policy %s", id)}
 			}
